@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TbrmFlow.Abstractions.Artifacts;
+
+/// <summary>Reading JSON Lines files with errors that name the file and line.</summary>
+public static class JsonLines
+{
+    /// <summary>snake_case, nulls omitted, compact.</summary>
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    /// <summary>Reads one record per non-empty line.</summary>
+    /// <exception cref="InvalidDataException">For a missing file or a line that is not a valid record.</exception>
+    public static IReadOnlyList<T> Read<T>(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new InvalidDataException($"{file}: file not found");
+        }
+        var list = new List<T>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(file))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+            try
+            {
+                list.Add(JsonSerializer.Deserialize<T>(line, Options) ?? throw new JsonException("null record"));
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{file}:{lineNumber}: not a valid {typeof(T).Name} record: {e.Message}", e);
+            }
+        }
+        return list;
+    }
+}

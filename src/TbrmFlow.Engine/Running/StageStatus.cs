@@ -1,0 +1,22 @@
+namespace TbrmFlow.Engine.Running;
+
+/// <summary>The life of a stage instance.</summary>
+public enum StageStatus
+{
+    /// <summary>Waiting for its dependencies.</summary>
+    Pending,
+    /// <summary>Dependencies done; waiting for a slot.</summary>
+    Ready,
+    /// <summary>Running now.</summary>
+    Running,
+    /// <summary>Finished with outputs.</summary>
+    Succeeded,
+    /// <summary>Failed after its retries.</summary>
+    Failed,
+    /// <summary>Stopped by the user.</summary>
+    Cancelled,
+    /// <summary>Not run (condition false or a dependency failed).</summary>
+    Skipped,
+    /// <summary>Outputs reused from an identical earlier stage.</summary>
+    Cached,
+}

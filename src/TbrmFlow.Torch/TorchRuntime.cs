@@ -1,0 +1,50 @@
+using TorchSharp;
+
+namespace TbrmFlow.Torch;
+
+/// <summary>Loads libtorch once, seeds it, and picks the device.</summary>
+public static class TorchRuntime
+{
+    /// <summary>
+    /// Forces the native libraries to load now, so that a broken install fails with its real cause
+    /// at start rather than inside the first stage.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">With the loader's message and a pointer to the fix.</exception>
+    public static void EnsureLoaded()
+    {
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidOperationException(
+                "libtorch could not be loaded: " + e.Message + " (see docs/torchsharp-on-debian12.md; run 'ldd' on libLibTorchSharp.so in the output folder)", e);
+        }
+    }
+
+    /// <summary>Seeds libtorch's generators (CPU and, when present, CUDA).</summary>
+    public static void Seed(long seed)
+    {
+        EnsureLoaded();
+        torch.manual_seed(seed);
+        if (torch.cuda.is_available())
+        {
+            torch.cuda.manual_seed_all(seed);
+        }
+    }
+
+    /// <summary>Resolves a device name: <c>auto</c> (CUDA when available, else CPU), <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>.</summary>
+    /// <exception cref="ArgumentException">For any other name, listing the allowed ones.</exception>
+    public static torch.Device ResolveDevice(string name)
+    {
+        EnsureLoaded();
+        return name switch
+        {
+            "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
+            "cpu" => torch.CPU,
+            _ when name == "cuda" || name.StartsWith("cuda:", StringComparison.Ordinal) => new torch.Device(name),
+            _ => throw new ArgumentException($"device '{name}' is not one of: auto, cpu, cuda, cuda:N", nameof(name)),
+        };
+    }
+}

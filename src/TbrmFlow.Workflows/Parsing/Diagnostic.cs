@@ -1,0 +1,15 @@
+using TbrmFlow.Workflows.Model;
+
+namespace TbrmFlow.Workflows.Parsing;
+
+/// <summary>An error or warning about a workflow file, printed as <c>FILE:LINE:COL: error TF####: message</c>.</summary>
+/// <param name="Code">Stable code, e.g. <c>TF0001</c>.</param>
+/// <param name="Message">What is wrong, and how to fix it when we know.</param>
+/// <param name="Location">Where.</param>
+/// <param name="IsWarning">Warnings do not stop a run.</param>
+public sealed record Diagnostic(string Code, string Message, SourceLocation Location, bool IsWarning = false)
+{
+    /// <summary>Formats the diagnostic the way compilers do, so editors can jump to it.</summary>
+    public string Format(string file) =>
+        $"{file}:{Location.Line}:{Location.Column}: {(IsWarning ? "warning" : "error")} {Code}: {Message}";
+}
