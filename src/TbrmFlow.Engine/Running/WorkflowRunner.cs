@@ -33,6 +33,16 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
             ["stages"] = new JsonObject(),
             ["run"] = new JsonObject { ["id"] = runId },
         };
+        var run = new RunInfo
+        {
+            RunId = runId,
+            WorkflowName = workflow.Name,
+            Experiment = workflow.Experiment ?? workflow.Name,
+            Description = workflow.Description,
+            SourceFile = workflow.SourceFile,
+            Params = (JsonObject)scope["params"]!.DeepClone(),
+        };
+        observer.RunStarted(run);
         var results = new Dictionary<string, StageResult>(StringComparer.Ordinal);
         var status = RunStatus.Succeeded;
         foreach (var stage in workflow.Stages)
@@ -41,10 +51,12 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
             {
                 results[stage.Id] = Skipped("an earlier stage did not succeed");
                 observer.StageStateChanged(stage.Id, StageStatus.Skipped);
+                observer.StageFinished(stage.Id, results[stage.Id]);
                 continue;
             }
             var result = await RunStageAsync(runId, stage, scope, store, observer, cancellationToken);
             results[stage.Id] = result;
+            observer.StageFinished(stage.Id, result);
             scope["stages"]![stage.Id] = new JsonObject { ["outputs"] = result.Outputs.DeepClone() };
             status = result.Status switch
             {
@@ -53,7 +65,9 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
                 _ => status,
             };
         }
-        return new RunResult { RunId = runId, Status = status, Stages = results };
+        var final = new RunResult { RunId = runId, Status = status, Stages = results };
+        observer.RunFinished(run, final);
+        return final;
     }
 
     private async Task<StageResult> RunStageAsync(
@@ -72,6 +86,10 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
             }
             var inputs = (JsonObject)SimpleExpressions.Resolve(stage.With, scope)!;
             var request = Bind(descriptor, inputs);
+            observer.StageStarted(new StageInfo
+            {
+                RunId = runId, StageId = stage.Id, Activity = descriptor.Type, ActivityVersion = descriptor.Version, Inputs = inputs, Attempt = 1,
+            });
             object? response;
             using (ActivityContextAccessor.Enter(context))
             {
