@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Spectre.Console;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 using TbrmFlow.Cli.Output;
 using TbrmFlow.Engine;
 using TbrmFlow.Engine.Running;

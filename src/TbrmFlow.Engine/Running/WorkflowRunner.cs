@@ -88,7 +88,12 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
             var request = Bind(descriptor, inputs);
             observer.StageStarted(new StageInfo
             {
-                RunId = runId, StageId = stage.Id, Activity = descriptor.Type, ActivityVersion = descriptor.Version, Inputs = inputs, Attempt = 1,
+                RunId = runId,
+                StageId = stage.Id,
+                Activity = descriptor.Type,
+                ActivityVersion = descriptor.Version,
+                Inputs = inputs,
+                Attempt = 1,
             });
             object? response;
             using (ActivityContextAccessor.Enter(context))
@@ -99,8 +104,11 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
             observer.StageStateChanged(stage.Id, StageStatus.Succeeded);
             return new StageResult
             {
-                Status = StageStatus.Succeeded, Attempts = 1, DurationS = clock.Elapsed.TotalSeconds,
-                Outputs = outputs, Metrics = context.LastMetrics,
+                Status = StageStatus.Succeeded,
+                Attempts = 1,
+                DurationS = clock.Elapsed.TotalSeconds,
+                Outputs = outputs,
+                Metrics = context.LastMetrics,
             };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -146,11 +154,21 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
 
     private static StageResult Skipped(string why) => new()
     {
-        Status = StageStatus.Skipped, Attempts = 0, DurationS = 0, Outputs = [], Metrics = new Dictionary<string, double>(), Error = why,
+        Status = StageStatus.Skipped,
+        Attempts = 0,
+        DurationS = 0,
+        Outputs = [],
+        Metrics = new Dictionary<string, double>(),
+        Error = why,
     };
 
     private static StageResult Finished(StageStatus status, Stopwatch clock, StageContext context, string error) => new()
     {
-        Status = status, Attempts = 1, DurationS = clock.Elapsed.TotalSeconds, Outputs = [], Metrics = context.LastMetrics, Error = error,
+        Status = status,
+        Attempts = 1,
+        DurationS = clock.Elapsed.TotalSeconds,
+        Outputs = [],
+        Metrics = context.LastMetrics,
+        Error = error,
     };
 }
