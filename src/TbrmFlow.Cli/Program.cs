@@ -5,5 +5,7 @@ using TbrmFlow.Cli.Commands;
 var root = new RootCommand("TbrmFlow: reinforcement-learning experiments on language models as YAML workflows.")
 {
     RunCommand.Create(),
+    MlflowCommand.Create(),
+    CompareCommand.Create(),
 };
 return await CommandLine.InvokeAsync(root, args);

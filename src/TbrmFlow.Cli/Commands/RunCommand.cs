@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TbrmFlow.Cli.Output;
 using TbrmFlow.Engine;
 using TbrmFlow.Engine.Running;
+using TbrmFlow.Tracking;
 using TbrmFlow.Workflows.Parsing;
 using YamlDotNet.RepresentationModel;
 
@@ -28,13 +29,15 @@ public static class RunCommand
             Description = "Where runs, artifacts and stage state are kept.",
             DefaultValueFactory = _ => ".tbrmflow",
         };
-        var command = new Command("run", "Run a workflow on this machine.") { file, parameters, json, home };
+        var trackingUri = TrackingOptionsBinding.TrackingUriOption();
+        var command = new Command("run", "Run a workflow on this machine.") { file, parameters, json, home, trackingUri };
         command.SetAction((parse, ct) => RunAsync(
-            parse.GetValue(file)!, parse.GetValue(parameters) ?? [], parse.GetValue(json), parse.GetValue(home)!, ct));
+            parse.GetValue(file)!, parse.GetValue(parameters) ?? [], parse.GetValue(json), parse.GetValue(home)!,
+            new TrackingOptions { TrackingUri = parse.GetValue(trackingUri) }, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string file, string[] parameters, bool json, string home, CancellationToken ct)
+    private static async Task<int> RunAsync(string file, string[] parameters, bool json, string home, TrackingOptions tracking, CancellationToken ct)
     {
         if (!File.Exists(file))
         {
@@ -61,7 +64,8 @@ public static class RunCommand
 
         using var services = CliHost.Build(new EngineOptions { HomeDirectory = Path.GetFullPath(home) });
         var runner = services.GetRequiredService<WorkflowRunner>();
-        var observer = new ConsoleRunObserver(Terminal.Error);
+        await using var tracker = TrackingSetup.CreateObserver(tracking);
+        var observer = new CompositeRunObserver(new ConsoleRunObserver(Terminal.Error), tracker);
         RunResult result;
         try
         {

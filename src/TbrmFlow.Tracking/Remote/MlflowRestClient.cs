@@ -170,7 +170,7 @@ public sealed partial class MlflowRestClient : IDisposable
     public async Task<IReadOnlyList<string>> SearchRunIdsAsync(string experimentId, string filter, CancellationToken ct)
     {
         var response = await SendAsync(HttpMethod.Post, "runs/search",
-            new JsonObject { ["experiment_ids"] = new JsonArray(experimentId), ["filter"] = filter, ["max_results"] = 10 }, ct);
+            new JsonObject { ["experiment_ids"] = new JsonArray(experimentId), ["filter"] = filter, ["max_results"] = 1000 }, ct);
         return [.. (response?["runs"]?.AsArray() ?? []).Select(r => r!["info"]!["run_id"]!.GetValue<string>())];
     }
 
