@@ -22,6 +22,47 @@ public sealed partial class MlflowTrackingObserver
         _ => MlflowRunStatus.Finished,
     };
 
+    /// <summary>Params are immutable: a value that changed on a retry or resume is kept as a
+    /// <c>tbrmflow.changed_param.KEY</c> tag instead, the first value stays.</summary>
+    private static void LogParams(LocalRun run, JsonObject values)
+    {
+        foreach (var (key, value) in ParamFlattener.Flatten(values))
+        {
+            try
+            {
+                run.LogParam(key, value);
+            }
+            catch (InvalidOperationException)
+            {
+                run.SetTag(MlflowKeys.Sanitize("tbrmflow.changed_param." + key), value);
+            }
+        }
+    }
+
+    /// <summary>A resumed workflow run continues its MLflow runs: the parent with this
+    /// <c>tbrmflow.run_id</c> and its stage runs (by <c>tbrmflow.stage</c>).</summary>
+    private LocalRun? Reattach(string experimentId, string runId)
+    {
+        var runs = Directory.EnumerateDirectories(Path.Combine(_store.Root, experimentId))
+            .Where(d => File.Exists(Path.Combine(d, "meta.yaml")))
+            .Select(d => (Dir: d, Tags: LocalRunReader.Read(d).Tags))
+            .Where(r => r.Tags.GetValueOrDefault(MlflowTags.RunId) == runId)
+            .ToList();
+        var parent = runs.FirstOrDefault(r => !r.Tags.ContainsKey(MlflowTags.ParentRunId));
+        if (parent.Dir is null)
+        {
+            return null;
+        }
+        foreach (var child in runs.Where(r => r.Tags.GetValueOrDefault(MlflowTags.ParentRunId) == Path.GetFileName(parent.Dir)))
+        {
+            if (child.Tags.GetValueOrDefault(MlflowTags.Stage) is { } stage)
+            {
+                _reattachable[stage] = child.Dir; // reopened when the stage runs again
+            }
+        }
+        return LocalRun.Reopen(parent.Dir);
+    }
+
     private LocalRun GetOrCreateStage(string stageId, string? activity)
     {
         lock (_lock)
@@ -29,6 +70,10 @@ public sealed partial class MlflowTrackingObserver
             if (_stages.TryGetValue(stageId, out var existing))
             {
                 return existing;
+            }
+            if (_reattachable.Remove(stageId, out var previous))
+            {
+                return _stages[stageId] = LocalRun.Reopen(previous);
             }
             var parent = _parent ?? throw new InvalidOperationException("a stage event arrived before RunStarted");
             var tags = new Dictionary<string, string>(StringComparer.Ordinal)

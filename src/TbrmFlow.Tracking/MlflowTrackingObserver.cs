@@ -20,6 +20,7 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     private readonly IRunReplicator? _replicator;
     private readonly ConcurrentDictionary<string, LocalRun> _stages = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StageInfo> _stageInfos = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _reattachable = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private LocalRun? _parent;
     private RunInfo? _run;
@@ -46,6 +47,7 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
             _run = run;
             _stages.Clear();
             _stageInfos.Clear();
+            _reattachable.Clear();
             var experimentId = _store.GetOrCreateExperiment(run.Experiment);
             var tags = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -65,11 +67,10 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
             {
                 tags[MlflowTags.Note] = run.Description;
             }
-            _parent = _store.CreateRun(experimentId, RunName(run), Environment.UserName, Now(), tags);
-            foreach (var (key, value) in ParamFlattener.Flatten(run.Params))
-            {
-                _parent.LogParam(key, value);
-            }
+            _parent = run.Resumed && Reattach(experimentId, run.RunId) is { } resumed
+                ? resumed
+                : _store.CreateRun(experimentId, RunName(run), Environment.UserName, Now(), tags);
+            LogParams(_parent, run.Params);
             if (run.SourceFile is not null && File.Exists(run.SourceFile))
             {
                 _parent.LogArtifactFile(run.SourceFile, "workflow/" + Path.GetFileName(run.SourceFile));
@@ -85,18 +86,7 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
         _stageInfos[stage.StageId] = stage;
         child.SetTag("tbrmflow.attempt", stage.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
         child.SetTag("tbrmflow.activity_version", stage.ActivityVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var (key, value) in ParamFlattener.Flatten(stage.Inputs))
-        {
-            try
-            {
-                child.LogParam(key, value);
-            }
-            catch (InvalidOperationException)
-            {
-                // A retry resolved an input differently; params are immutable, so the first stays.
-                child.SetTag("tbrmflow.changed_input." + key, value);
-            }
-        }
+        LogParams(child, stage.Inputs);
         _replicator?.Notify(child.Directory);
     }
 

@@ -27,6 +27,17 @@ public sealed class LocalRun
         _artifactUri = artifactUri;
     }
 
+    /// <summary>Re-opens an existing run (a resumed workflow run continues it) and marks it RUNNING again.</summary>
+    public static LocalRun Reopen(string directory)
+    {
+        var meta = MetaYaml.Read(Path.Combine(directory, "meta.yaml"));
+        var run = new LocalRun(
+            directory, meta["experiment_id"]!, meta["run_id"]!, meta.GetValueOrDefault("run_name") ?? "", meta.GetValueOrDefault("user_id") ?? "",
+            long.Parse(meta.GetValueOrDefault("start_time") ?? "0", CultureInfo.InvariantCulture), meta.GetValueOrDefault("artifact_uri") ?? "");
+        run.WriteMeta();
+        return run;
+    }
+
     /// <summary>The run's directory.</summary>
     public string Directory { get; }
 
