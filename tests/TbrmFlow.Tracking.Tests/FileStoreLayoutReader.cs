@@ -37,7 +37,9 @@ public sealed class FileStoreLayoutReader(string root)
                 Assert.Equal(3, parts.Length);
                 var value = parts[1] switch
                 {
-                    "nan" => double.NaN, "inf" => double.PositiveInfinity, "-inf" => double.NegativeInfinity,
+                    "nan" => double.NaN,
+                    "inf" => double.PositiveInfinity,
+                    "-inf" => double.NegativeInfinity,
                     _ => double.Parse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture),
                 };
                 return (long.Parse(parts[0], CultureInfo.InvariantCulture), value, long.Parse(parts[2], CultureInfo.InvariantCulture));

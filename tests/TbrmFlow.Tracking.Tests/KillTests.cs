@@ -13,7 +13,9 @@ public sealed class KillTests
         var helper = Path.Combine(AppContext.BaseDirectory, "TbrmFlow.Tracking.KillHelper.dll");
         using var process = Process.Start(new ProcessStartInfo("dotnet", [helper, store])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         })!;
         string? runDir = null;
         long lastReported = -1;

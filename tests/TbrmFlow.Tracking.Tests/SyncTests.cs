@@ -93,7 +93,9 @@ public sealed class SyncTests : IDisposable
     {
         var observer = TrackingSetup.CreateObserver(new TrackingOptions
         {
-            TrackingUri = _server.Uri.AbsoluteUri, LocalStore = Store, FlushTimeout = TimeSpan.FromSeconds(2),
+            TrackingUri = _server.Uri.AbsoluteUri,
+            LocalStore = Store,
+            FlushTimeout = TimeSpan.FromSeconds(2),
         });
         var run = new RunInfo { RunId = "r-1", WorkflowName = "w", Experiment = "outage", Params = new JsonObject { ["seed"] = 1 } };
         observer.RunStarted(run);

@@ -34,7 +34,8 @@ public static class WorkflowEvents
         {
             observer.StageMetrics("tbrm", step, new Dictionary<string, double>
             {
-                ["train/reward_mean"] = 0.1 * step, ["train/loss"] = step == 2 ? double.NaN : 1.0 / step,
+                ["train/reward_mean"] = 0.1 * step,
+                ["train/loss"] = step == 2 ? double.NaN : 1.0 / step,
             });
         }
         observer.StageFinished("tbrm", Result(StageStatus.Succeeded, []));

@@ -86,7 +86,12 @@ public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient clie
         }
         return new SyncReport
         {
-            Runs = 1, RunsCreated = created, Metrics = metrics.Count, Params = parameters.Count, Tags = newTags.Count, Artifacts = artifacts,
+            Runs = 1,
+            RunsCreated = created,
+            Metrics = metrics.Count,
+            Params = parameters.Count,
+            Tags = newTags.Count,
+            Artifacts = artifacts,
         };
     }
 

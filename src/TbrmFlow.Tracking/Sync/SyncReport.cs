@@ -24,7 +24,11 @@ public sealed record SyncReport
     /// <summary>Adds two reports.</summary>
     public static SyncReport operator +(SyncReport a, SyncReport b) => new()
     {
-        Runs = a.Runs + b.Runs, RunsCreated = a.RunsCreated + b.RunsCreated, Metrics = a.Metrics + b.Metrics,
-        Params = a.Params + b.Params, Tags = a.Tags + b.Tags, Artifacts = a.Artifacts + b.Artifacts,
+        Runs = a.Runs + b.Runs,
+        RunsCreated = a.RunsCreated + b.RunsCreated,
+        Metrics = a.Metrics + b.Metrics,
+        Params = a.Params + b.Params,
+        Tags = a.Tags + b.Tags,
+        Artifacts = a.Artifacts + b.Artifacts,
     };
 }

@@ -49,7 +49,9 @@ public sealed partial class MlflowServerTestDouble
         {
             ["experiment"] = new JsonObject
             {
-                ["experiment_id"] = experiment.Id, ["name"] = experiment.Name, ["lifecycle_stage"] = experiment.Deleted ? "deleted" : "active",
+                ["experiment_id"] = experiment.Id,
+                ["name"] = experiment.Name,
+                ["lifecycle_stage"] = experiment.Deleted ? "deleted" : "active",
             },
         });
     }
@@ -78,7 +80,10 @@ public sealed partial class MlflowServerTestDouble
         var start = body["start_time"]?.GetValue<long>() ?? throw new ApiError(400, "INVALID_PARAMETER_VALUE", "start_time missing");
         var run = new RunRecord
         {
-            RunId = Guid.NewGuid().ToString("n"), ExperimentId = experimentId, RunName = body["run_name"]?.GetValue<string>() ?? "", StartTime = start,
+            RunId = Guid.NewGuid().ToString("n"),
+            ExperimentId = experimentId,
+            RunName = body["run_name"]?.GetValue<string>() ?? "",
+            StartTime = start,
         };
         foreach (var tag in body["tags"]?.AsArray() ?? [])
         {
@@ -91,8 +96,12 @@ public sealed partial class MlflowServerTestDouble
             {
                 ["info"] = new JsonObject
                 {
-                    ["run_id"] = run.RunId, ["experiment_id"] = experimentId, ["status"] = "RUNNING", ["start_time"] = start,
-                    ["artifact_uri"] = $"mlflow-artifacts:/{experimentId}/{run.RunId}/artifacts", ["lifecycle_stage"] = "active",
+                    ["run_id"] = run.RunId,
+                    ["experiment_id"] = experimentId,
+                    ["status"] = "RUNNING",
+                    ["start_time"] = start,
+                    ["artifact_uri"] = $"mlflow-artifacts:/{experimentId}/{run.RunId}/artifacts",
+                    ["lifecycle_stage"] = "active",
                 },
             },
         });
