@@ -155,6 +155,13 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
         _replicator?.Notify(parent.Directory);
     }
 
+    /// <summary>One line for the user: where the run was recorded.</summary>
+    public string Describe()
+    {
+        var where = _parent is null ? "no run recorded" : $"MLflow run {_parent.RunId} in {_store.Root}";
+        return _replicator is null ? where : where + $"; replicating to {_options.ResolveRemote()} (if it ends unsent: tbrmflow mlflow sync)";
+    }
+
     /// <summary>Waits (up to the configured timeout) for the replicator to send what is pending.</summary>
     public async ValueTask DisposeAsync()
     {

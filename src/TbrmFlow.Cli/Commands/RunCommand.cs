@@ -77,6 +77,7 @@ public static class RunCommand
             return ExitCodes.BadInput;
         }
 
+        Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");
         if (json)
         {
             Console.Out.WriteLine(RunResultJson.Serialize(result));
