@@ -10,6 +10,20 @@ public sealed partial class MlflowTrackingObserver
 {
     private static readonly JsonSerializerOptions ManifestJson = new() { WriteIndented = true };
 
+    /// <summary>Tracking never stops training: a failed write (disk full, a bad path) is recorded
+    /// in <see cref="Errors"/> and the run goes on.</summary>
+    private void Guard(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            _errors.Enqueue(e.Message);
+        }
+    }
+
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     private static string RunName(RunInfo run) => run.WorkflowName + "-" + run.RunId[^Math.Min(6, run.RunId.Length)..];
@@ -109,7 +123,7 @@ public sealed partial class MlflowTrackingObserver
             var folder = kind switch
             {
                 "EvalReport" => "eval/",
-                "Checkpoint" when _options.LogCheckpoints => "checkpoints/",
+                "Checkpoint" when _logCheckpoints => "checkpoints/",
                 _ => null,
             };
             if (folder is null)

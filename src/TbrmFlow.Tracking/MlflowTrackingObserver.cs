@@ -22,7 +22,9 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     private readonly ConcurrentDictionary<string, StageInfo> _stageInfos = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _reattachable = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly ConcurrentQueue<string> _errors = new();
     private LocalRun? _parent;
+    private bool _logCheckpoints;
     private RunInfo? _run;
 
     /// <summary>Creates the observer.</summary>
@@ -33,6 +35,9 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
         _replicator = replicator;
     }
 
+    /// <summary>What went wrong while recording (the run itself goes on).</summary>
+    public IReadOnlyCollection<string> Errors => _errors;
+
     /// <summary>The parent run of the current (or last) workflow run.</summary>
     public LocalRun? ParentRun => _parent;
 
@@ -40,11 +45,14 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     public LocalRun? StageRun(string stageId) => _stages.GetValueOrDefault(stageId);
 
     /// <inheritdoc />
-    public void RunStarted(RunInfo run)
+    public void RunStarted(RunInfo run) => Guard(() => OnRunStarted(run));
+
+    private void OnRunStarted(RunInfo run)
     {
         lock (_lock)
         {
             _run = run;
+            _logCheckpoints = _options.LogCheckpoints || run.Params["log_checkpoints"]?.ToJsonString() == "true";
             _stages.Clear();
             _stageInfos.Clear();
             _reattachable.Clear();
@@ -80,7 +88,9 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    public void StageStarted(StageInfo stage)
+    public void StageStarted(StageInfo stage) => Guard(() => OnStageStarted(stage));
+
+    private void OnStageStarted(StageInfo stage)
     {
         var child = GetOrCreateStage(stage.StageId, stage.Activity);
         _stageInfos[stage.StageId] = stage;
@@ -101,7 +111,9 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    public void StageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics)
+    public void StageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics) => Guard(() => OnStageMetrics(stageId, step, metrics));
+
+    private void OnStageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics)
     {
         var now = Now();
         var child = GetOrCreateStage(stageId, null);
@@ -123,7 +135,9 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    public void StageFinished(string stageId, StageResult result)
+    public void StageFinished(string stageId, StageResult result) => Guard(() => OnStageFinished(stageId, result));
+
+    private void OnStageFinished(string stageId, StageResult result)
     {
         var child = GetOrCreateStage(stageId, null);
         child.SetTag("tbrmflow.stage_status", result.Status.ToString().ToLowerInvariant());
@@ -137,7 +151,9 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    public void RunFinished(RunInfo run, RunResult result)
+    public void RunFinished(RunInfo run, RunResult result) => Guard(() => OnRunFinished(run, result));
+
+    private void OnRunFinished(RunInfo run, RunResult result)
     {
         var parent = _parent;
         if (parent is null)
@@ -159,6 +175,10 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     public string Describe()
     {
         var where = _parent is null ? "no run recorded" : $"MLflow run {_parent.RunId} in {_store.Root}";
+        if (!_errors.IsEmpty)
+        {
+            where += $"; {_errors.Count} tracking errors, first: {_errors.First()}";
+        }
         return _replicator is null ? where : where + $"; replicating to {_options.ResolveRemote()} (if it ends unsent: tbrmflow mlflow sync)";
     }
 
