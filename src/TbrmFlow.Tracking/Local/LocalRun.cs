@@ -68,7 +68,7 @@ public sealed class LocalRun
                 }
                 return;
             }
-            AtomicFile.Write(path, value);
+            AtomicFile.Write(path, value, Directory);
         }
     }
 
@@ -78,7 +78,7 @@ public sealed class LocalRun
         var path = Resource("tags", key);
         lock (_lock)
         {
-            AtomicFile.Write(path, value);
+            AtomicFile.Write(path, value, Directory);
         }
     }
 
@@ -130,7 +130,7 @@ public sealed class LocalRun
     {
         var target = Path.Combine(ArtifactsDirectory, artifactPath);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        AtomicFile.Write(target, text);
+        AtomicFile.Write(target, text, Directory);
     }
 
     /// <summary>MLflow writes metric values as Python's <c>str(float)</c>: <c>nan</c>, <c>inf</c>, <c>-inf</c>.</summary>

@@ -57,7 +57,7 @@ public static class LocalRunReader
         !Directory.Exists(directory)
             ? new Dictionary<string, string>(StringComparer.Ordinal)
             : Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-                .Where(f => !Path.GetFileName(f).Contains(".tmp-", StringComparison.Ordinal))
+                .Where(f => !Path.GetFileName(f).StartsWith(".tbrmflow-tmp-", StringComparison.Ordinal))
                 .ToDictionary(f => Path.GetRelativePath(directory, f).Replace(Path.DirectorySeparatorChar, '/'), f => f, StringComparer.Ordinal);
 
     private static Dictionary<string, string> ReadValues(string directory) =>
