@@ -124,6 +124,24 @@ public sealed class SyncTests : IDisposable
         Assert.All(_server.Runs.Values.Where(r => _server.Experiments[r.ExperimentId].Name == "outage"), r => Assert.Equal("FINISHED", r.Status));
     }
 
+    [Fact]
+    public async Task Compare_FromServer_ReadsRunsChildrenAndFullHistories()
+    {
+        RecordLocally();
+        await Synchronizer().SyncAllAsync(CancellationToken.None);
+        var parent = _server.Runs.Values.Single(r => r.Tags.ContainsKey("tbrmflow.run_id") && !r.Tags.ContainsKey("mlflow.parentRunId"));
+        using var client = new MlflowRestClient(_server.Uri, MlflowCredentials.None);
+
+        var loaded = await Compare.RunComparison.LoadRemoteAsync(client, [parent.RunId], CancellationToken.None);
+        var comparison = Compare.RunComparison.Build(loaded, "train/reward_mean");
+
+        Assert.Equal(3, loaded.Single().Item2.Count);
+        Assert.Equal("3", comparison.Runs.Single().Params["seed"]);
+        Assert.Equal([1L, 2L, 3L], comparison.Series.Single().Metrics["train/reward_mean"].Select(p => p.Step));
+        Assert.Equal(0.59, comparison.FinalMetrics["eval/test/avg_1/evaluate.policy-tbrm"].Single());
+        Assert.Equal(MlflowRunStatus.Finished, comparison.Runs.Single().Status);
+    }
+
     private List<long> ServerSteps()
     {
         lock (_server.Runs)

@@ -36,6 +36,7 @@ public sealed partial class MlflowServerTestDouble
             "runs/log-batch" => LogBatch(body),
             "runs/set-tag" => SetTag(body),
             "runs/search" => Search(body),
+            "runs/get" => GetRun(request.QueryString["run_id"]!),
             "metrics/get-history" => History(request.QueryString["run_id"]!, request.QueryString["metric_key"]!),
             _ => throw new ApiError(404, "ENDPOINT_NOT_FOUND", endpoint),
         };
@@ -179,6 +180,42 @@ public sealed partial class MlflowServerTestDouble
         return runs.Count == 0 ? (200, new JsonObject()) : (200, new JsonObject
         {
             ["runs"] = new JsonArray([.. runs.Select(r => (JsonNode)new JsonObject { ["info"] = new JsonObject { ["run_id"] = r.RunId } })]),
+        });
+    }
+
+    private (int, JsonNode?) GetRun(string runId)
+    {
+        var run = Runs.GetValueOrDefault(runId) ?? throw new ApiError(404, "RESOURCE_DOES_NOT_EXIST", $"Run '{runId}' not found");
+        var data = new JsonObject();
+        // The latest value per key, as MLflow returns them; empty lists are omitted.
+        var latest = run.Metrics.GroupBy(m => m.Key).Select(g => g.OrderBy(m => m.Step).ThenBy(m => m.Timestamp).Last()).ToList();
+        if (latest.Count > 0)
+        {
+            data["metrics"] = new JsonArray([.. latest.Select(m => (JsonNode)new JsonObject { ["key"] = m.Key, ["value"] = m.Value, ["timestamp"] = m.Timestamp, ["step"] = m.Step })]);
+        }
+        if (run.Params.Count > 0)
+        {
+            data["params"] = new JsonArray([.. run.Params.Select(p => (JsonNode)new JsonObject { ["key"] = p.Key, ["value"] = p.Value })]);
+        }
+        if (run.Tags.Count > 0)
+        {
+            data["tags"] = new JsonArray([.. run.Tags.Select(p => (JsonNode)new JsonObject { ["key"] = p.Key, ["value"] = p.Value })]);
+        }
+        return (200, new JsonObject
+        {
+            ["run"] = new JsonObject
+            {
+                ["info"] = new JsonObject
+                {
+                    ["run_id"] = run.RunId,
+                    ["run_name"] = run.RunName,
+                    ["experiment_id"] = run.ExperimentId,
+                    ["status"] = run.Status,
+                    ["start_time"] = run.StartTime,
+                    ["lifecycle_stage"] = "active",
+                },
+                ["data"] = data,
+            },
         });
     }
 
