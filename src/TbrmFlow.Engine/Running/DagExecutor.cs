@@ -32,6 +32,13 @@ internal static class DagExecutor
                     var result = blocker is null
                         ? StageResults.NotRun(StageStatus.Cancelled, "the run was cancelled before it started")
                         : StageResults.NotRun(StageStatus.Skipped, $"dependency '{scope.Prefix}{blocker}' {finished[blocker].Status.ToString().ToLowerInvariant()}");
+                    var fullId = scope.Prefix + instance.Id;
+                    if (!(run.Previous.TryGetValue(fullId, out var earlier) && earlier.Status is "succeeded" or "cached"))
+                    {
+                        StageRecords.SaveNotRun(run, instance, fullId, scope.Iteration, result);
+                    }
+                    run.Observer.StageStateChanged(fullId, result.Status, result.Error);
+                    run.Record(fullId, result);
                     Complete(instance, result);
                     continue;
                 }
