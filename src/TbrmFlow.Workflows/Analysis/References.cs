@@ -25,7 +25,7 @@ public static class References
             switch (node)
             {
                 case Expr.Member { Target: Expr.Name { Identifier: "stages" } } s:
-                    result.Add(new Reference("stages", s.MemberName, null, outputs.TryGetValue(s, out var o) ? o.Output : null, outputs.TryGetValue(s, out var o2) ? o2.Position : s.Position));
+                    result.Add(new Reference("stages", s.MemberName, null, outputs.TryGetValue(s, out var o) ? o.Output : null, s.Position));
                     break;
                 case Expr.Index { Target: Expr.Name { Identifier: "stages" } } i:
                     result.Add(new Reference("stages", null, i.Key, outputs.TryGetValue(i, out var io) ? io.Output : null, i.Key.Position));
