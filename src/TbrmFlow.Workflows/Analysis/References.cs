@@ -25,10 +25,10 @@ public static class References
             switch (node)
             {
                 case Expr.Member { Target: Expr.Name { Identifier: "stages" } } s:
-                    result.Add(new Reference("stages", s.MemberName, null, outputs.TryGetValue(s, out var o) ? o.Output : null, s.Position));
+                    result.Add(new Reference("stages", s.MemberName, null, outputs.TryGetValue(s, out var o) ? o.Output : null, s.Position) { OutputPosition = outputs.TryGetValue(s, out var op) ? op.Position : s.Position });
                     break;
                 case Expr.Index { Target: Expr.Name { Identifier: "stages" } } i:
-                    result.Add(new Reference("stages", null, i.Key, outputs.TryGetValue(i, out var io) ? io.Output : null, i.Key.Position));
+                    result.Add(new Reference("stages", null, i.Key, outputs.TryGetValue(i, out var io) ? io.Output : null, i.Key.Position) { OutputPosition = outputs.TryGetValue(i, out var iop) ? iop.Position : i.Key.Position });
                     break;
                 case Expr.Member { Target: Expr.Name { Identifier: var root and not "stages" } } member:
                     result.Add(new Reference(root, member.MemberName, null, null, member.Position));

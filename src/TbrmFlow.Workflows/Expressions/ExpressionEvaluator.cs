@@ -70,7 +70,7 @@ public static class ExpressionEvaluator
     private static JsonValue? Unary(Expr.Unary u, JsonNode? operand) => u.Operator switch
     {
         "!" => JsonValue.Create(!Values.Truthy(operand)),
-        _ => Values.IsInteger(operand) ? JsonValue.Create(-operand!.GetValue<long>()) : JsonValue.Create(-Values.Number(operand, u.Operand.Position)),
+        _ => Values.IsInteger(operand) ? JsonValue.Create(-Values.Integer(operand!)) : JsonValue.Create(-Values.Number(operand, u.Operand.Position)),
     };
 
     private static JsonValue? Binary(Expr.Binary b, JsonNode? left, JsonNode? right)
@@ -89,8 +89,8 @@ public static class ExpressionEvaluator
         var r = Values.Number(right, b.Right.Position);
         if (Values.IsInteger(left) && Values.IsInteger(right) && b.Operator is "+" or "-" or "*" or "%")
         {
-            var li = left!.GetValue<long>();
-            var ri = right!.GetValue<long>();
+            var li = Values.Integer(left!);
+            var ri = Values.Integer(right!);
             return b.Operator switch
             {
                 "+" => JsonValue.Create(li + ri),
@@ -122,7 +122,7 @@ public static class ExpressionEvaluator
     {
         null => "",
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number && Values.IsInteger(v) => v.GetValue<long>().ToString(CultureInfo.InvariantCulture),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number && Values.IsInteger(v) => Values.Integer(v).ToString(CultureInfo.InvariantCulture),
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => Values.Number(v, 0).ToString("R", CultureInfo.InvariantCulture),
         _ => value.ToJsonString(),
     };

@@ -14,6 +14,9 @@ internal static class Values
     public static bool IsInteger(JsonNode? v) => v is JsonValue j && j.GetValueKind() == JsonValueKind.Number && j.TryGetValue<long>(out _)
         || (v is JsonValue k && k.GetValueKind() == JsonValueKind.Number && k.TryGetValue<int>(out _));
 
+    /// <summary>The integer in a number node that <see cref="IsInteger"/> accepted.</summary>
+    public static long Integer(JsonNode v) => v.AsValue().TryGetValue<long>(out var l) ? l : v.AsValue().GetValue<int>();
+
     public static double Number(JsonNode? v, int position)
     {
         if (v is JsonValue j && j.GetValueKind() == JsonValueKind.Number)

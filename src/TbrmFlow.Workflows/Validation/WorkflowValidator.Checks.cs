@@ -72,12 +72,12 @@ public sealed partial class WorkflowValidator
             {
                 foreach (var r in References.Find(segment.Expression!))
                 {
-                    CheckReference(r, Offset(at, text, segment.Offset + r.Position), ctx);
+                    CheckReference(r, Offset(at, text, segment.Offset + r.Position), Offset(at, text, segment.Offset + r.OutputPosition), ctx);
                 }
             }
         }
 
-        private void CheckReference(Reference r, SourceLocation at, ExprContext ctx)
+        private void CheckReference(Reference r, SourceLocation at, SourceLocation outputAt, ExprContext ctx)
         {
             switch (r.Context)
             {
@@ -121,7 +121,7 @@ public sealed partial class WorkflowValidator
                     }
                     break;
                 case "stages":
-                    CheckStageReference(r, at, ctx);
+                    CheckStageReference(r, at, outputAt, ctx);
                     break;
                 case "function":
                     Error(DiagnosticCodes.UnknownName, $"unknown function '{r.Name}'{Suggest.DidYouMean(r.Name!, Functions.Names)} (functions: {string.Join(", ", Functions.Names)})", at);
@@ -132,7 +132,7 @@ public sealed partial class WorkflowValidator
             }
         }
 
-        private void CheckStageReference(Reference r, SourceLocation at, ExprContext ctx)
+        private void CheckStageReference(Reference r, SourceLocation at, SourceLocation outputAt, ExprContext ctx)
         {
             var keys = new List<string>();
             if (r.Name is not null)
@@ -169,7 +169,7 @@ public sealed partial class WorkflowValidator
                     : catalog.TryGet(target.Uses, out var d) ? d.Outputs.Select(o => o.Name).ToList() : null;
                 if (r.Output is not null && outputs is not null && !outputs.Contains(r.Output))
                 {
-                    Error(DiagnosticCodes.UnknownOutput, $"stage '{id}' ({(target.Repeat is null ? target.Uses : "repeat")}) has no output '{r.Output}'{Suggest.DidYouMean(r.Output, outputs)} (outputs: {string.Join(", ", outputs)})", at);
+                    Error(DiagnosticCodes.UnknownOutput, $"stage '{id}' ({(target.Repeat is null ? target.Uses : "repeat")}) has no output '{r.Output}'{Suggest.DidYouMean(r.Output, outputs)} (outputs: {string.Join(", ", outputs)})", outputAt);
                 }
             }
         }

@@ -156,7 +156,7 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
             try
             {
                 var cells = MatrixExpander.Expand(matrix, _scope);
-                if (cells.Count == 0 && matrix.Axes.Count > 0)
+                if (cells.Count == 0 && matrix.Exclude.Count > 0)
                 {
                     Error(DiagnosticCodes.Matrix, $"stage '{stage.Id}': the matrix has no cells left after 'exclude'", stage.LocationOf("matrix"));
                 }
