@@ -114,6 +114,10 @@ public static partial class WorkflowParser
         }
         foreach (var (key, value) in map.Entries)
         {
+            if (result.Any(r => r.Name == key.Value))
+            {
+                continue; // reported as a duplicate key
+            }
             if (!ParamName().IsMatch(key.Value))
             {
                 p.Error(DiagnosticCodes.BadName, $"parameter name '{key.Value}' must match [A-Za-z_][A-Za-z0-9_]*", key.Start);

@@ -23,11 +23,19 @@ public static class YamlTreeLoader
             parser.Consume<DocumentStart>();
             return Read(parser, anchors, 0);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner can fail outside its own exception type on some malformed input (found by the fuzz test).
+            var mark = parser.Current?.Start ?? Mark.Empty;
+            diagnostics.Add(new Diagnostic(DiagnosticCodes.YamlSyntax, "YAML syntax: the YAML reader could not continue here",
+                new SourceLocation(Math.Max(1, (int)mark.Line), Math.Max(1, (int)mark.Column))));
+            return null;
+        }
         catch (YamlException e)
         {
             var message = e.InnerException?.Message ?? e.Message;
             var mark = e.Start;
-            diagnostics.Add(new Diagnostic(DiagnosticCodes.YamlSyntax, $"YAML syntax: {Clean(message)}", new SourceLocation((int)mark.Line, (int)mark.Column)));
+            diagnostics.Add(new Diagnostic(DiagnosticCodes.YamlSyntax, $"YAML syntax: {Clean(message)}", new SourceLocation(Math.Max(1, (int)mark.Line), Math.Max(1, (int)mark.Column))));
             return null;
         }
     }
