@@ -1,0 +1,8 @@
+namespace TbrmFlow.Tracking;
+
+/// <summary>Sends what the local store holds to a remote MLflow server, in the background.</summary>
+public interface IRunReplicator : IAsyncDisposable
+{
+    /// <summary>The run in <paramref name="runDirectory"/> has new records; returns at once.</summary>
+    void Notify(string runDirectory);
+}

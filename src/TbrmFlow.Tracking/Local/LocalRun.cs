@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text;
+
+namespace TbrmFlow.Tracking.Local;
+
+/// <summary>
+/// One run in an <see cref="MlflowFileStore"/>. Every record is on disk (flushed to the operating
+/// system) when the call returns, so killing the process loses nothing already logged. Thread-safe.
+/// </summary>
+public sealed class LocalRun
+{
+    private readonly Lock _lock = new();
+    private readonly long _startTimeMs;
+    private readonly string _userId;
+    private readonly string _artifactUri;
+    private MlflowRunStatus _status = MlflowRunStatus.Running;
+    private long? _endTimeMs;
+
+    internal LocalRun(string directory, string experimentId, string runId, string runName, string userId, long startTimeMs, string artifactUri)
+    {
+        Directory = directory;
+        ExperimentId = experimentId;
+        RunId = runId;
+        RunName = runName;
+        _userId = userId;
+        _startTimeMs = startTimeMs;
+        _artifactUri = artifactUri;
+    }
+
+    /// <summary>Re-opens an existing run (a resumed workflow run continues it) and marks it RUNNING again.</summary>
+    public static LocalRun Reopen(string directory)
+    {
+        var meta = MetaYaml.Read(Path.Combine(directory, "meta.yaml"));
+        var run = new LocalRun(
+            directory, meta["experiment_id"]!, meta["run_id"]!, meta.GetValueOrDefault("run_name") ?? "", meta.GetValueOrDefault("user_id") ?? "",
+            long.Parse(meta.GetValueOrDefault("start_time") ?? "0", CultureInfo.InvariantCulture), meta.GetValueOrDefault("artifact_uri") ?? "");
+        run.WriteMeta();
+        return run;
+    }
+
+    /// <summary>The run's directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The experiment's id.</summary>
+    public string ExperimentId { get; }
+
+    /// <summary>The run's id (32 hex digits, as MLflow makes them).</summary>
+    public string RunId { get; }
+
+    /// <summary>The run's display name.</summary>
+    public string RunName { get; }
+
+    /// <summary>Where artifacts go.</summary>
+    public string ArtifactsDirectory => Path.Combine(Directory, "artifacts");
+
+    /// <summary>Logs a param. Params are immutable: the same value again is fine, another one throws.</summary>
+    public void LogParam(string key, string value)
+    {
+        var path = Resource("params", key);
+        lock (_lock)
+        {
+            if (File.Exists(path))
+            {
+                var current = File.ReadAllText(path);
+                if (current != value)
+                {
+                    throw new InvalidOperationException($"param '{key}' was already logged as '{current}', not '{value}'");
+                }
+                return;
+            }
+            AtomicFile.Write(path, value, Directory);
+        }
+    }
+
+    /// <summary>Sets (or replaces) a tag.</summary>
+    public void SetTag(string key, string value)
+    {
+        var path = Resource("tags", key);
+        lock (_lock)
+        {
+            AtomicFile.Write(path, value, Directory);
+        }
+    }
+
+    /// <summary>Appends metric values, each as a line <c>timestamp value step</c>.</summary>
+    public void LogMetrics(long step, long timestampMs, IEnumerable<KeyValuePair<string, double>> metrics)
+    {
+        lock (_lock)
+        {
+            foreach (var (key, value) in metrics)
+            {
+                var line = string.Create(CultureInfo.InvariantCulture, $"{timestampMs} {FormatValue(value)} {step}\n");
+                using var stream = new FileStream(Resource("metrics", key), FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+                stream.Write(Encoding.UTF8.GetBytes(line));
+                stream.Flush();
+            }
+        }
+    }
+
+    /// <summary>Ends the run with <paramref name="status"/>.</summary>
+    public void Finish(MlflowRunStatus status, long endTimeMs)
+    {
+        lock (_lock)
+        {
+            _status = status;
+            _endTimeMs = endTimeMs;
+            WriteMeta();
+        }
+    }
+
+    /// <summary>Copies a file into the run's artifacts under <paramref name="artifactPath"/>.</summary>
+    public void LogArtifactFile(string file, string artifactPath)
+    {
+        var target = Path.Combine(ArtifactsDirectory, artifactPath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(file, target, overwrite: true);
+    }
+
+    /// <summary>Copies a directory tree into the run's artifacts under <paramref name="artifactPath"/>.</summary>
+    public void LogArtifactDirectory(string directory, string artifactPath)
+    {
+        foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            LogArtifactFile(file, Path.Combine(artifactPath, Path.GetRelativePath(directory, file)));
+        }
+    }
+
+    /// <summary>Writes text as an artifact.</summary>
+    public void LogArtifactText(string text, string artifactPath)
+    {
+        var target = Path.Combine(ArtifactsDirectory, artifactPath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        AtomicFile.Write(target, text, Directory);
+    }
+
+    /// <summary>MLflow writes metric values as Python's <c>str(float)</c>: <c>nan</c>, <c>inf</c>, <c>-inf</c>.</summary>
+    internal static string FormatValue(double value) => value switch
+    {
+        double.NaN => "nan",
+        double.PositiveInfinity => "inf",
+        double.NegativeInfinity => "-inf",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    internal void WriteMeta()
+    {
+        lock (_lock)
+        {
+            AtomicFile.Write(Path.Combine(Directory, "meta.yaml"), MetaYaml.Write(
+            [
+                new("artifact_uri", _artifactUri),
+                new("end_time", _endTimeMs),
+                new("entry_point_name", ""),
+                new("experiment_id", ExperimentId),
+                new("lifecycle_stage", "active"),
+                new("run_id", RunId),
+                new("run_name", RunName),
+                new("run_uuid", RunId),
+                new("source_name", ""),
+                new("source_type", 4L),
+                new("source_version", ""),
+                new("start_time", _startTimeMs),
+                new("status", (long)_status),
+                new("tags", Array.Empty<object>()),
+                new("user_id", _userId),
+            ]));
+        }
+    }
+
+    /// <summary>A key's file; <c>/</c> in a key makes subdirectories, as in MLflow.</summary>
+    private string Resource(string kind, string key)
+    {
+        if (!MlflowKeys.IsValid(key))
+        {
+            throw new ArgumentException($"'{key}' is not a valid MLflow key", nameof(key));
+        }
+        var path = Path.Combine(Directory, kind, key);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
+}

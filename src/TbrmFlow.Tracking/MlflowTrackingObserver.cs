@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using TbrmFlow.Engine.Running;
+using TbrmFlow.Tracking.Local;
+
+namespace TbrmFlow.Tracking;
+
+/// <summary>
+/// Records a workflow run in an MLflow store: a parent run for the workflow, a nested run per
+/// stage instance. Every event is written to the local store before the call returns (a few
+/// small file appends); a replicator, when configured, sends records to a server in the background.
+/// Thread-safe; one observer follows one workflow run at a time.
+/// </summary>
+public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposable
+{
+    /// <summary>Prefix of the metrics that are also logged on the parent run.</summary>
+    public const string EvalPrefix = "eval/";
+
+    private readonly MlflowFileStore _store;
+    private readonly TrackingOptions _options;
+    private readonly IRunReplicator? _replicator;
+    private readonly ConcurrentDictionary<string, LocalRun> _stages = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StageInfo> _stageInfos = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _reattachable = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly ConcurrentQueue<string> _errors = new();
+    private LocalRun? _parent;
+    private bool _logCheckpoints;
+    private RunInfo? _run;
+
+    /// <summary>Creates the observer.</summary>
+    public MlflowTrackingObserver(MlflowFileStore store, TrackingOptions options, IRunReplicator? replicator = null)
+    {
+        _store = store;
+        _options = options;
+        _replicator = replicator;
+    }
+
+    /// <summary>What went wrong while recording (the run itself goes on).</summary>
+    public IReadOnlyCollection<string> Errors => _errors;
+
+    /// <summary>The parent run of the current (or last) workflow run.</summary>
+    public LocalRun? ParentRun => _parent;
+
+    /// <summary>The nested run of a stage instance, once it started.</summary>
+    public LocalRun? StageRun(string stageId) => _stages.GetValueOrDefault(stageId);
+
+    /// <inheritdoc />
+    public void RunStarted(RunInfo run) => Guard(() => OnRunStarted(run));
+
+    private void OnRunStarted(RunInfo run)
+    {
+        lock (_lock)
+        {
+            _run = run;
+            _logCheckpoints = _options.LogCheckpoints || run.Params["log_checkpoints"]?.ToJsonString() == "true";
+            _stages.Clear();
+            _stageInfos.Clear();
+            _reattachable.Clear();
+            var experimentId = _store.GetOrCreateExperiment(run.Experiment);
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [MlflowTags.User] = Environment.UserName,
+                [MlflowTags.SourceType] = "LOCAL",
+                [MlflowTags.RunId] = run.RunId,
+            };
+            if (run.SourceFile is not null)
+            {
+                tags[MlflowTags.SourceName] = run.SourceFile;
+                if (GitInfo.CommitOf(run.SourceFile) is { } commit)
+                {
+                    tags[MlflowTags.GitCommit] = commit;
+                }
+            }
+            if (!string.IsNullOrWhiteSpace(run.Description))
+            {
+                tags[MlflowTags.Note] = run.Description;
+            }
+            _parent = run.Resumed && Reattach(experimentId, run.RunId) is { } resumed
+                ? resumed
+                : _store.CreateRun(experimentId, RunName(run), Environment.UserName, Now(), tags);
+            LogParams(_parent, run.Params);
+            if (run.SourceFile is not null && File.Exists(run.SourceFile))
+            {
+                _parent.LogArtifactFile(run.SourceFile, "workflow/" + Path.GetFileName(run.SourceFile));
+            }
+            _replicator?.Notify(_parent.Directory);
+        }
+    }
+
+    /// <inheritdoc />
+    public void StageStarted(StageInfo stage) => Guard(() => OnStageStarted(stage));
+
+    private void OnStageStarted(StageInfo stage)
+    {
+        var child = GetOrCreateStage(stage.StageId, stage.Activity);
+        _stageInfos[stage.StageId] = stage;
+        child.SetTag("tbrmflow.attempt", stage.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        child.SetTag("tbrmflow.activity_version", stage.ActivityVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        LogParams(child, stage.Inputs);
+        _replicator?.Notify(child.Directory);
+    }
+
+    /// <inheritdoc />
+    public void StageStateChanged(string stageId, StageStatus status, string? detail = null)
+    {
+    }
+
+    /// <inheritdoc />
+    public void StageProgress(string stageId, long done, long total, string? message)
+    {
+    }
+
+    /// <inheritdoc />
+    public void StageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics) => Guard(() => OnStageMetrics(stageId, step, metrics));
+
+    private void OnStageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics)
+    {
+        var now = Now();
+        var child = GetOrCreateStage(stageId, null);
+        var sanitized = metrics.Select(m => KeyValuePair.Create(MlflowKeys.Sanitize(m.Key), m.Value)).ToList();
+        child.LogMetrics(step, now, sanitized);
+        var eval = sanitized.Where(m => m.Key.StartsWith(EvalPrefix, StringComparison.Ordinal))
+            .Select(m => KeyValuePair.Create(ParentEvalKey(m.Key, stageId), m.Value)).ToList();
+        if (eval.Count > 0)
+        {
+            _parent?.LogMetrics(step, now, eval);
+            _replicator?.Notify(_parent?.Directory ?? child.Directory);
+        }
+        _replicator?.Notify(child.Directory);
+    }
+
+    /// <inheritdoc />
+    public void StageLog(string stageId, string message)
+    {
+    }
+
+    /// <inheritdoc />
+    public void StageFinished(string stageId, StageResult result) => Guard(() => OnStageFinished(stageId, result));
+
+    private void OnStageFinished(string stageId, StageResult result)
+    {
+        var child = GetOrCreateStage(stageId, null);
+        child.SetTag("tbrmflow.stage_status", result.Status.ToString().ToLowerInvariant());
+        if (result.Error is not null)
+        {
+            child.SetTag("tbrmflow.error", result.Error);
+        }
+        LogOutputArtifacts(child, result.Outputs);
+        child.Finish(ToMlflow(result.Status), Now());
+        _replicator?.Notify(child.Directory);
+    }
+
+    /// <inheritdoc />
+    public void RunFinished(RunInfo run, RunResult result) => Guard(() => OnRunFinished(run, result));
+
+    private void OnRunFinished(RunInfo run, RunResult result)
+    {
+        var parent = _parent;
+        if (parent is null)
+        {
+            return;
+        }
+        parent.LogArtifactText(ReproManifest.Build(run, _stageInfos.Values, _options.Versions).ToJsonString(ManifestJson), "manifest.json");
+        TryLogChart(parent);
+        parent.Finish(result.Status switch
+        {
+            RunStatus.Succeeded => MlflowRunStatus.Finished,
+            RunStatus.Cancelled => MlflowRunStatus.Killed,
+            _ => MlflowRunStatus.Failed,
+        }, Now());
+        _replicator?.Notify(parent.Directory);
+    }
+
+    /// <summary>One line for the user: where the run was recorded.</summary>
+    public string Describe()
+    {
+        var where = _parent is null ? "no run recorded" : $"MLflow run {_parent.RunId} in {_store.Root}";
+        if (!_errors.IsEmpty)
+        {
+            where += $"; {_errors.Count} tracking errors, first: {_errors.First()}";
+        }
+        return _replicator is null ? where : where + $"; replicating to {_options.ResolveRemote()} (if it ends unsent: tbrmflow mlflow sync)";
+    }
+
+    /// <summary>Waits (up to the configured timeout) for the replicator to send what is pending.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_replicator is not null)
+        {
+            await _replicator.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The parent-run key of a stage's eval metric: the stage instance as a suffix, so that the
+    /// runs table puts <c>eval/test/avg_1/evaluate.policy-sft</c> and <c>.../evaluate.policy-tbrm</c>
+    /// side by side, and the same stage compares across workflow runs.
+    /// </summary>
+    public static string ParentEvalKey(string key, string stageId) => MlflowKeys.Sanitize(key + "/" + StageKey(stageId));
+
+    /// <summary><c>evaluate[policy=sft]</c> -> <c>evaluate.policy-sft</c> (characters MLflow accepts).</summary>
+    public static string StageKey(string stageId) =>
+        stageId.Replace('[', '.').Replace("]", "", StringComparison.Ordinal).Replace('=', '-').Replace(',', '.');
+}

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+
+namespace TbrmFlow.Tracking.Sync;
+
+/// <summary>
+/// Replicates the runs it is told about in a background task: training never waits for the
+/// server. When the server is down it backs off and tries again; at dispose it waits (up to a
+/// timeout) for a last complete pass, and whatever is still unsent stays marked pending for
+/// <c>tbrmflow mlflow sync</c>.
+/// </summary>
+public sealed class BackgroundReplicator : IRunReplicator
+{
+    private readonly RunSynchronizer _synchronizer;
+    private readonly TimeSpan _flushTimeout;
+    private readonly ConcurrentDictionary<string, byte> _runs = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private volatile bool _stopping;
+
+    /// <summary>Starts the background task.</summary>
+    public BackgroundReplicator(RunSynchronizer synchronizer, TimeSpan flushTimeout)
+    {
+        _synchronizer = synchronizer;
+        _flushTimeout = flushTimeout;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    /// <summary>The last error talking to the server, if the last pass failed.</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>Runs whose records are not all on the server yet.</summary>
+    public IReadOnlyList<string> PendingRuns => [.. _runs.Keys.Where(d => !SafeComplete(d))];
+
+    /// <inheritdoc />
+    public void Notify(string runDirectory)
+    {
+        if (_runs.TryAdd(runDirectory, 0) || _signal.CurrentCount == 0)
+        {
+            _signal.Release();
+        }
+    }
+
+    /// <summary>Waits for a last pass (bounded by the flush timeout), then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stopping = true;
+        _signal.Release();
+        var finished = await Task.WhenAny(_loop, Task.Delay(_flushTimeout));
+        if (finished != _loop)
+        {
+            await _stop.CancelAsync();
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // stopped mid-request: the state file says what is still pending
+            }
+        }
+        _stop.Dispose();
+        _signal.Dispose();
+    }
+
+    private async Task LoopAsync()
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            if (!_stopping)
+            {
+                await _signal.WaitAsync(TimeSpan.FromSeconds(2), _stop.Token);
+            }
+            var failed = false;
+            // Parents first, so that children can name their remote parent.
+            foreach (var dir in _runs.Keys.OrderBy(d => File.Exists(Path.Combine(d, "tags", MlflowTags.ParentRunId)) ? 1 : 0))
+            {
+                try
+                {
+                    await _synchronizer.SyncRunAsync(dir, _stop.Token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
+                {
+                    LastError = e;
+                    failed = true;
+                    break;
+                }
+            }
+            if (!failed)
+            {
+                LastError = null;
+                backoff = TimeSpan.FromSeconds(1);
+                if (_stopping)
+                {
+                    return;
+                }
+            }
+            else
+            {
+                await Task.Delay(backoff, _stop.Token);
+                backoff = backoff * 2 < TimeSpan.FromSeconds(30) ? backoff * 2 : TimeSpan.FromSeconds(30);
+            }
+        }
+    }
+
+    private bool SafeComplete(string dir)
+    {
+        try
+        {
+            return _synchronizer.IsComplete(dir);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
