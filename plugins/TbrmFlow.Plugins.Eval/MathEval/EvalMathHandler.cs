@@ -1,6 +1,7 @@
 using Mediator;
 using TbrmFlow.Abstractions;
 using TbrmFlow.Abstractions.Artifacts;
+using TbrmFlow.Plugins.Eval.Answers;
 using TbrmFlow.Plugins.Eval.Metrics;
 using TbrmFlow.Plugins.Eval.Reports;
 using TbrmFlow.Plugins.Eval.Rewards;
@@ -20,7 +21,9 @@ public sealed class EvalMathHandler(IActivityContextAccessor context) : IRequest
         ArgumentNullException.ThrowIfNull(request);
         Validate(request);
         var ctx = context.Current;
-        var scorer = new EvalScorer(RewardFunctions.Get(request.Checker));
+        var extraction = new AnswerExtractionOptions { Patterns = request.AnswerPatterns };
+        IRewardFunction checker = request.Checker == "exact" ? new ExactReward(extraction) : new MathReward(extraction);
+        var scorer = new EvalScorer(checker, extraction);
         var problems = PromptSetFiles.Read(request.Problems.Path);
         if (request.Limit > 0)
         {
@@ -98,6 +101,10 @@ public sealed class EvalMathHandler(IActivityContextAccessor context) : IRequest
         if (r.BatchSize < 1)
         {
             throw new ArgumentException($"batch_size must be >= 1, got {r.BatchSize}");
+        }
+        if (r.AnswerPatterns.Count == 0)
+        {
+            throw new ArgumentException("answer_patterns must name at least one of: boxed, hash, answer_is, last_number");
         }
         if (r.Checker is not ("math" or "exact"))
         {

@@ -1,5 +1,6 @@
 using TbrmFlow.Abstractions;
 using TbrmFlow.Abstractions.Artifacts;
+using TbrmFlow.Plugins.Eval.Answers;
 
 namespace TbrmFlow.Plugins.Eval.MathEval;
 
@@ -30,6 +31,9 @@ public sealed record EvalMathRequest : IActivity<EvalMathResult>
 
     /// <summary>Answer checker: <c>math</c> (equivalence) or <c>exact</c> (normalised text).</summary>
     public string Checker { get; init; } = "math";
+
+    /// <summary>Where to look for the answer, in order: <c>boxed</c>, <c>hash</c>, <c>answer_is</c>, <c>last_number</c> (all four by default; <c>[boxed]</c> for strict MATH scoring).</summary>
+    public List<AnswerPattern> AnswerPatterns { get; init; } = [.. AnswerExtractionOptions.Default.Patterns];
 
     /// <summary>Problems per generation batch (each expands to batch_size x k rows).</summary>
     public int BatchSize { get; init; } = 32;

@@ -35,7 +35,7 @@ public sealed class EvalMathHandlerTests : IDisposable
         return new PromptSet(dir);
     }
 
-    private Task<EvalMathResult> Run(PromptSet set, int k, double temperature, int seed = 0) =>
+    private Task<EvalMathResult> Run(PromptSet set, int k, double temperature, int seed = 0, List<AnswerPattern>? patterns = null) =>
         new EvalMathHandler(_ctx).Handle(new EvalMathRequest
         {
             Checkpoint = new Checkpoint(_checkpoint),
@@ -44,6 +44,7 @@ public sealed class EvalMathHandlerTests : IDisposable
             Temperature = temperature,
             MaxNewTokens = MaxNewTokens,
             Seed = seed,
+            AnswerPatterns = patterns ?? [.. AnswerExtractionOptions.Default.Patterns],
         }, CancellationToken.None).AsTask();
 
     [Fact]
@@ -98,6 +99,23 @@ public sealed class EvalMathHandlerTests : IDisposable
         Assert.True(a.PassAtK >= a.AvgAtK);
         Assert.True(a.AvgAtKCiLow <= a.AvgAtK && a.AvgAtK <= a.AvgAtKCiHigh);
         Assert.Contains("eval/pass@4_ci_low", _ctx.Metrics[0].Metrics.Keys);
+    }
+
+    [Fact]
+    public async Task BoxedOnly_CountsUnboxedAnswersAsWrong()
+    {
+        // Same forced set as above but only \boxed{} answers count: the toy model never writes one.
+        string?[] extracted;
+        using (var ckpt = ModelCheckpoint.Load(_checkpoint))
+        using (var gen = TextGenerator.Generate(ckpt.Model, ckpt.Tokenizer, [.. _problems.Select(p => p.Question)], new GenerationOptions { Greedy = true, MaxNewTokens = MaxNewTokens }))
+        {
+            extracted = [.. gen.Texts.Select(t => AnswerExtractor.Extract(t))];
+        }
+        var forced = WriteSet(_problems.Select((p, i) => p with { Answer = extracted[i] ?? "none" }));
+        Assert.True((await Run(forced, k: 1, temperature: 0)).AvgAtK > 0);
+        var strict = await Run(forced, k: 1, temperature: 0, patterns: [AnswerPattern.Boxed]);
+        Assert.Equal(0.0, strict.AvgAtK);
+        Assert.All(EvalReportFiles.ReadSamples(strict.Report.Path), s => Assert.Null(s.Samples[0].Answer));
     }
 
     [Fact]
