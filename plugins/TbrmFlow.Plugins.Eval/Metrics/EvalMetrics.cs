@@ -46,24 +46,19 @@ public static class EvalMetrics
         var pass = problems.Select(p => PassAtK(p.Samples, k)).ToArray();
         var maj = problems.Select(p => MajAtK(p.Samples, k)).ToArray();
         var all = problems.SelectMany(p => p.Samples).ToList();
+        var ci = Bootstrap.MeanIntervals([avg, pass, maj], seed, resamples);
         return new EvalSummary
         {
             K = k,
             Problems = problems.Count,
-            AvgAtK = WithInterval(avg, seed, resamples),
-            PassAtK = WithInterval(pass, seed, resamples),
-            MajAtK = WithInterval(maj, seed, resamples),
+            AvgAtK = new MetricInterval(avg.Average(), ci[0].Low, ci[0].High),
+            PassAtK = new MetricInterval(pass.Average(), ci[1].Low, ci[1].High),
+            MajAtK = new MetricInterval(maj.Average(), ci[2].Low, ci[2].High),
             MeanResponseLength = all.Average(s => (double)s.Length),
             LengthUnit = lengthUnit,
             TruncationRate = all.Count(s => s.Truncated) / (double)all.Count,
             BootstrapSeed = seed,
             BootstrapResamples = resamples,
         };
-    }
-
-    private static MetricInterval WithInterval(double[] values, int seed, int resamples)
-    {
-        var (low, high) = Bootstrap.MeanInterval(values, seed, resamples);
-        return new MetricInterval(values.Average(), low, high);
     }
 }

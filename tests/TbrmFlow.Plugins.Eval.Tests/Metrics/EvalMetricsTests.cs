@@ -75,6 +75,16 @@ public sealed class EvalMetricsTests
     }
 
     [Fact]
+    public void Bootstrap_SharedIndices_EqualSingleSeriesIntervals()
+    {
+        double[] a = [.. Enumerable.Range(0, 30).Select(i => i * 13 % 7 / 7.0)];
+        double[] b = [.. Enumerable.Range(0, 30).Select(i => i % 2 == 0 ? 1.0 : 0.0)];
+        var both = Bootstrap.MeanIntervals([a, b], seed: 9);
+        Assert.Equal(Bootstrap.MeanInterval(a, seed: 9), both[0]);
+        Assert.Equal(Bootstrap.MeanInterval(b, seed: 9), both[1]);
+    }
+
+    [Fact]
     public void Bootstrap_ConstantValues_GiveZeroWidth() =>
         Assert.Equal((1.0, 1.0), Bootstrap.MeanInterval([1.0, 1.0, 1.0], seed: 0));
 }
