@@ -13,5 +13,6 @@ var root = new RootCommand("TbrmFlow: reinforcement-learning experiments on lang
     ActivitiesCommand.Create(),
     MlflowCommand.Create(),
     CompareCommand.Create(),
+    EvalCommand.Create(),
 };
 return await CommandLine.InvokeAsync(root, args);
