@@ -1,6 +1,5 @@
 using TbrmFlow.Torch.Models;
 using TbrmFlow.Torch.Tokenization;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace TbrmFlow.Torch.Checkpoints;
@@ -30,8 +29,9 @@ public sealed class ModelCheckpoint : IDisposable
     /// <summary>Loads a checkpoint directory.</summary>
     /// <param name="directory">The checkpoint directory.</param>
     /// <param name="device">Where to put the model (default CPU).</param>
+    /// <param name="dtype">Weight and compute dtype (default float32, whatever the file holds; bf16 files load too).</param>
     /// <exception cref="InvalidDataException">With the file and what is wrong in it.</exception>
-    public static ModelCheckpoint Load(string directory, Device? device = null)
+    public static ModelCheckpoint Load(string directory, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         TorchRuntime.EnsureLoaded();
         if (!Directory.Exists(directory))
@@ -51,10 +51,7 @@ public sealed class ModelCheckpoint : IDisposable
         }
         var model = ModelFactory.CreateEmpty(config);
         StateDictIO.Load(model, directory, IgnoredNames(config));
-        if (device is not null && device.type != DeviceType.CPU)
-        {
-            model.to(device);
-        }
+        ModelFactory.Place(model, device, dtype);
         model.eval();
         return new ModelCheckpoint(model, tokenizer, TrainingState.Load(directory));
     }
@@ -65,6 +62,7 @@ public sealed class ModelCheckpoint : IDisposable
         Directory.CreateDirectory(directory);
         var config = model.Config with
         {
+            TorchDtype = ModelDType.Name(model.DType),
             EosTokenId = tokenizer.EosId,
             PadTokenId = tokenizer.PadId,
             BosTokenId = tokenizer.BosId,

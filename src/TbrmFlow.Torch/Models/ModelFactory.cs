@@ -21,8 +21,11 @@ public static class ModelFactory
         };
     }
 
-    /// <summary>Creates the model with freshly initialised weights, reproducible for <paramref name="seed"/>.</summary>
-    public static CausalLM Create(ModelConfig config, long seed, Device? device = null)
+    /// <summary>
+    /// Creates the model with freshly initialised weights, reproducible for <paramref name="seed"/>
+    /// (initialised in float32 on CPU, then moved to <paramref name="device"/> and <paramref name="dtype"/>).
+    /// </summary>
+    public static CausalLM Create(ModelConfig config, long seed, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         TorchRuntime.EnsureLoaded();
         var model = CreateEmpty(config);
@@ -30,10 +33,21 @@ public static class ModelFactory
         {
             model.InitializeWeights(generator);
         }
+        Place(model, device, dtype);
+        return model;
+    }
+
+    /// <summary>Moves a model to a device and dtype (no-op for CPU / float32).</summary>
+    public static void Place(CausalLM model, Device? device, ScalarType dtype)
+    {
         if (device is not null && device.type != DeviceType.CPU)
         {
             model.to(device);
         }
-        return model;
+        if (dtype != ScalarType.Float32)
+        {
+            ModelDType.Name(dtype);
+            model.to(dtype);
+        }
     }
 }

@@ -35,7 +35,7 @@ internal sealed class Qwen2Backbone : nn.Module
         var (cos, sin) = Rotary.Angles(context.Positions, _config.HeadDim, _config.RopeTheta, x.dtype); // [B, 1, L, Dh]
         foreach (var block in _layers)
         {
-            x = block.Forward(x, cos, sin, context);
+            x = context.RunBlock((h, c, t) => block.Forward(h, t[0], t[1], c), x, cos, sin);
         }
         return _norm.forward(x);                                                                        // [B, L, D]
     }
