@@ -109,6 +109,22 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void Gpt2_FileFromGpt2Model_WithoutPrefixAndWithOldBuffers_Loads()
+    {
+        using var model = TestModels.Create(seed: 12);
+        var dir = TestModels.TempDir();
+        ModelCheckpoint.Save(dir, model, TestModels.Tokenizer());
+        var path = Path.Combine(dir, StateDictIO.WeightsFile);
+        var dict = Safetensors.LoadStateDict(path, null).ToDictionary(kv => kv.Key["transformer.".Length..], kv => kv.Value);
+        dict["h.0.attn.bias"] = ones(1, 1, 64, 64);
+        dict["lm_head.weight"] = dict["wte.weight"];
+        Safetensors.SaveStateDict(path, dict);
+
+        using var loaded = ModelCheckpoint.Load(dir);
+        Assert.True(TestModels.Same(model.state_dict()["transformer.h.1.mlp.c_fc.weight"], loaded.Model.state_dict()["transformer.h.1.mlp.c_fc.weight"]));
+    }
+
+    [Fact]
     public void TrainingState_KeepsFieldsItDoesNotKnow()
     {
         var dir = TestModels.TempDir();

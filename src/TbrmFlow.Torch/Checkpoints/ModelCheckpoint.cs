@@ -50,7 +50,7 @@ public sealed class ModelCheckpoint : IDisposable
             throw new InvalidDataException($"{directory}: tokenizer has {tokenizer.VocabSize} ids but vocab_size is {config.VocabSize}");
         }
         var model = ModelFactory.CreateEmpty(config);
-        StateDictIO.Load(model, directory, IgnoredNames(config));
+        StateDictIO.Load(model, directory, IgnoredNames(config), Rename(config));
         ModelFactory.Place(model, device, dtype);
         model.eval();
         return new ModelCheckpoint(model, tokenizer, TrainingState.Load(directory));
@@ -73,12 +73,18 @@ public sealed class ModelCheckpoint : IDisposable
         (state ?? new TrainingState()).Save(directory);
     }
 
-    // Old GPT-2 checkpoints carry the causal-mask buffers; Qwen2 ones may carry rotary inv_freq.
+    // Old GPT-2 checkpoints carry the causal-mask buffers (and sometimes the tied head); Qwen2 ones may carry rotary inv_freq.
     private static Func<string, bool> IgnoredNames(ModelConfig config) => config.ModelType switch
     {
-        "gpt2" => n => n.EndsWith(".attn.bias", StringComparison.Ordinal) || n.EndsWith(".attn.masked_bias", StringComparison.Ordinal),
+        "gpt2" => n => n.EndsWith(".attn.bias", StringComparison.Ordinal) || n.EndsWith(".attn.masked_bias", StringComparison.Ordinal)
+            || (config.TieWordEmbeddings && n == "lm_head.weight"),
         _ => n => n.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal),
     };
+
+    // GPT-2 files saved from GPT2Model (e.g. openai-community/gpt2) lack the "transformer." prefix.
+    private static Func<string, string>? Rename(ModelConfig config) => config.ModelType == "gpt2"
+        ? n => n.StartsWith("transformer.", StringComparison.Ordinal) || n.StartsWith("lm_head.", StringComparison.Ordinal) ? n : "transformer." + n
+        : null;
 
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
