@@ -6,6 +6,7 @@ var benches = new Dictionary<string, Action>(StringComparer.Ordinal)
     ["generation"] = GenerationBench.Run,
     ["train"] = TrainStepBench.Run,
     ["rl-step"] = RlStepBench.Run,
+    ["crosscheck"] = CrossCheckBench.Run,
 };
 if (which == "all")
 {

@@ -14,5 +14,6 @@ var root = new RootCommand("TbrmFlow: reinforcement-learning experiments on lang
     MlflowCommand.Create(),
     CompareCommand.Create(),
     EvalCommand.Create(),
+    ModelCommand.Create(),
 };
 return await CommandLine.InvokeAsync(root, args);

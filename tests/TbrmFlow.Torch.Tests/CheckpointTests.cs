@@ -11,6 +11,7 @@ public class CheckpointTests
 {
     [Theory]
     [InlineData("gpt2")]
+    [InlineData("qwen2")]
     public void Checkpoint_RoundTrips_BitExactly(string family)
     {
         using var model = TestModels.Create(family, seed: 5);
@@ -75,6 +76,52 @@ public class CheckpointTests
 
         var e = Assert.Throws<InvalidDataException>(() => ModelCheckpoint.Load(dir));
         Assert.Contains("'transformer.wpe.weight' has shape [32, 64] in the file but [64, 64] in the model", e.Message);
+    }
+
+    [Fact]
+    public void ShardedWeights_LoadThroughTheIndex()
+    {
+        using var model = TestModels.Create("qwen2", seed: 8);
+        var dir = TestModels.TempDir();
+        ModelCheckpoint.Save(dir, model, TestModels.Tokenizer());
+        var single = Path.Combine(dir, StateDictIO.WeightsFile);
+        var dict = Safetensors.LoadStateDict(single, null);
+        var names = dict.Keys.Order(StringComparer.Ordinal).ToList();
+        var shards = new[] { names.Take(names.Count / 2).ToList(), names.Skip(names.Count / 2).ToList() };
+        var map = new Dictionary<string, string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var file = $"model-0000{i + 1}-of-00002.safetensors";
+            Safetensors.SaveStateDict(Path.Combine(dir, file), shards[i].ToDictionary(n => n, n => dict[n]));
+            foreach (var n in shards[i])
+            {
+                map[n] = file;
+            }
+        }
+        File.Delete(single);
+        File.WriteAllText(Path.Combine(dir, StateDictIO.IndexFile), JsonSerializer.Serialize(new { metadata = new { total_size = 0 }, weight_map = map }));
+
+        using var loaded = ModelCheckpoint.Load(dir);
+        foreach (var (name, t) in model.state_dict())
+        {
+            Assert.True(TestModels.Same(t, loaded.Model.state_dict()[name]), name);
+        }
+    }
+
+    [Fact]
+    public void Gpt2_FileFromGpt2Model_WithoutPrefixAndWithOldBuffers_Loads()
+    {
+        using var model = TestModels.Create(seed: 12);
+        var dir = TestModels.TempDir();
+        ModelCheckpoint.Save(dir, model, TestModels.Tokenizer());
+        var path = Path.Combine(dir, StateDictIO.WeightsFile);
+        var dict = Safetensors.LoadStateDict(path, null).ToDictionary(kv => kv.Key["transformer.".Length..], kv => kv.Value);
+        dict["h.0.attn.bias"] = ones(1, 1, 64, 64);
+        dict["lm_head.weight"] = dict["wte.weight"];
+        Safetensors.SaveStateDict(path, dict);
+
+        using var loaded = ModelCheckpoint.Load(dir);
+        Assert.True(TestModels.Same(model.state_dict()["transformer.h.1.mlp.c_fc.weight"], loaded.Model.state_dict()["transformer.h.1.mlp.c_fc.weight"]));
     }
 
     [Fact]

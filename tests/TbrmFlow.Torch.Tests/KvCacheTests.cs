@@ -7,6 +7,7 @@ public class KvCacheTests
 {
     [Theory]
     [InlineData("gpt2")]
+    [InlineData("qwen2")]
     public void CachedLogits_EqualFullForward_WithLeftPadding(string family)
     {
         using var model = TestModels.Create(family);

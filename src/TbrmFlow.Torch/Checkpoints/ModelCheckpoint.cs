@@ -1,6 +1,5 @@
 using TbrmFlow.Torch.Models;
 using TbrmFlow.Torch.Tokenization;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace TbrmFlow.Torch.Checkpoints;
@@ -30,8 +29,9 @@ public sealed class ModelCheckpoint : IDisposable
     /// <summary>Loads a checkpoint directory.</summary>
     /// <param name="directory">The checkpoint directory.</param>
     /// <param name="device">Where to put the model (default CPU).</param>
+    /// <param name="dtype">Weight and compute dtype (default float32, whatever the file holds; bf16 files load too).</param>
     /// <exception cref="InvalidDataException">With the file and what is wrong in it.</exception>
-    public static ModelCheckpoint Load(string directory, Device? device = null)
+    public static ModelCheckpoint Load(string directory, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         TorchRuntime.EnsureLoaded();
         if (!Directory.Exists(directory))
@@ -50,11 +50,8 @@ public sealed class ModelCheckpoint : IDisposable
             throw new InvalidDataException($"{directory}: tokenizer has {tokenizer.VocabSize} ids but vocab_size is {config.VocabSize}");
         }
         var model = ModelFactory.CreateEmpty(config);
-        StateDictIO.Load(model, directory, IgnoredNames(config));
-        if (device is not null && device.type != DeviceType.CPU)
-        {
-            model.to(device);
-        }
+        StateDictIO.Load(model, directory, IgnoredNames(config), Rename(config));
+        ModelFactory.Place(model, device, dtype);
         model.eval();
         return new ModelCheckpoint(model, tokenizer, TrainingState.Load(directory));
     }
@@ -65,6 +62,7 @@ public sealed class ModelCheckpoint : IDisposable
         Directory.CreateDirectory(directory);
         var config = model.Config with
         {
+            TorchDtype = ModelDType.Name(model.DType),
             EosTokenId = tokenizer.EosId,
             PadTokenId = tokenizer.PadId,
             BosTokenId = tokenizer.BosId,
@@ -75,12 +73,18 @@ public sealed class ModelCheckpoint : IDisposable
         (state ?? new TrainingState()).Save(directory);
     }
 
-    // Old GPT-2 checkpoints carry the causal-mask buffers; Qwen2 ones may carry rotary inv_freq.
+    // Old GPT-2 checkpoints carry the causal-mask buffers (and sometimes the tied head); Qwen2 ones may carry rotary inv_freq.
     private static Func<string, bool> IgnoredNames(ModelConfig config) => config.ModelType switch
     {
-        "gpt2" => n => n.EndsWith(".attn.bias", StringComparison.Ordinal) || n.EndsWith(".attn.masked_bias", StringComparison.Ordinal),
+        "gpt2" => n => n.EndsWith(".attn.bias", StringComparison.Ordinal) || n.EndsWith(".attn.masked_bias", StringComparison.Ordinal)
+            || (config.TieWordEmbeddings && n == "lm_head.weight"),
         _ => n => n.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal),
     };
+
+    // GPT-2 files saved from GPT2Model (e.g. openai-community/gpt2) lack the "transformer." prefix.
+    private static Func<string, string>? Rename(ModelConfig config) => config.ModelType == "gpt2"
+        ? n => n.StartsWith("transformer.", StringComparison.Ordinal) || n.StartsWith("lm_head.", StringComparison.Ordinal) ? n : "transformer." + n
+        : null;
 
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();

@@ -26,13 +26,18 @@ public static class StateDictIO
 
     /// <summary>
     /// Loads the weights in <paramref name="directory"/> into <paramref name="module"/>.
-    /// <paramref name="ignore"/> lists names in the file that are known to be unused (e.g. GPT-2's old <c>attn.bias</c> buffers).
+    /// <paramref name="ignore"/> lists names in the file that are known to be unused (e.g. GPT-2's old <c>attn.bias</c> buffers);
+    /// <paramref name="rename"/> maps a file's names to the module's (applied before matching).
     /// </summary>
     /// <exception cref="InvalidDataException">Listing missing and unexpected names, or the tensor whose shape differs with both shapes.</exception>
-    public static void Load(nn.Module module, string directory, Func<string, bool>? ignore = null)
+    public static void Load(nn.Module module, string directory, Func<string, bool>? ignore = null, Func<string, string>? rename = null)
     {
         using var scope = NewDisposeScope();
         var loaded = ReadAll(directory);
+        if (rename is not null)
+        {
+            loaded = loaded.ToDictionary(kv => rename(kv.Key), kv => kv.Value, StringComparer.Ordinal);
+        }
         var target = module.state_dict();
         var missing = target.Keys.Where(k => !loaded.ContainsKey(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
         var unexpected = loaded.Keys.Where(k => !target.ContainsKey(k) && !(ignore?.Invoke(k) ?? false)).OrderBy(k => k, StringComparer.Ordinal).ToList();

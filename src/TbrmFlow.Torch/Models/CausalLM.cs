@@ -28,6 +28,12 @@ public abstract class CausalLM : nn.Module
     /// <summary>The device of the parameters.</summary>
     public Device Device => parameters().First().device;
 
+    /// <summary>
+    /// Recompute each block during the backward pass instead of keeping its activations (less
+    /// memory, about one extra forward of compute). Only applies to grad-enabled calls without a cache.
+    /// </summary>
+    public bool ActivationCheckpointing { get; set; }
+
     /// <summary>The dtype of the parameters.</summary>
     public ScalarType DType => parameters().First().dtype;
 
@@ -39,7 +45,10 @@ public abstract class CausalLM : nn.Module
     /// <param name="cache">Past keys/values; the call appends this call's positions to it.</param>
     public Tensor ForwardHidden(Tensor tokens, Tensor? attentionMask = null, KvCache? cache = null)
     {
-        var context = ForwardContext.Create(tokens, attentionMask, cache);
+        var context = ForwardContext.Create(tokens, attentionMask, cache) with
+        {
+            Checkpoint = ActivationCheckpointing && cache is null && is_grad_enabled(),
+        };
         var hidden = Backbone(tokens, context);
         cache?.Advance((int)tokens.shape[1]);
         return hidden;

@@ -9,6 +9,28 @@ namespace TbrmFlow.Torch.Models;
 /// <param name="Cache">Keys/values of the past, or null for a full forward.</param>
 internal sealed record ForwardContext(Tensor Positions, Tensor? Mask, bool IsCausal, KvCache? Cache)
 {
+    /// <summary>Recompute each block in the backward pass instead of storing its activations.</summary>
+    public bool Checkpoint { get; init; }
+
+    /// <summary>
+    /// Runs one block f(x, context, tensors) -> [B, L, D], through <see cref="ActivationCheckpoint"/>
+    /// when <see cref="Checkpoint"/> is on. <paramref name="tensors"/> are the extra inputs the block
+    /// reads (e.g. rotary angles); pass them here rather than capturing them, so that the recomputation
+    /// in the backward pass sees live copies.
+    /// </summary>
+    public Tensor RunBlock(Func<Tensor, ForwardContext, Tensor[], Tensor> block, Tensor x, params Tensor[] tensors)
+    {
+        if (!Checkpoint)
+        {
+            return block(x, this, tensors);
+        }
+        var hasMask = Mask is not null;
+        Tensor[] extras = hasMask ? [Mask!, .. tensors] : tensors;
+        return ActivationCheckpoint.Run(
+            (h, saved) => block(h, this with { Mask = hasMask ? saved[0] : null }, hasMask ? saved[1..] : saved),
+            x, extras);
+    }
+
     /// <summary>
     /// Builds the context. <paramref name="attentionMask"/> is long/bool [B, past+L] with 1 for real
     /// tokens (covering the cached past too); null means no padding anywhere.

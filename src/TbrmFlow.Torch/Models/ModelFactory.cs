@@ -1,4 +1,5 @@
 using TbrmFlow.Torch.Models.Gpt2;
+using TbrmFlow.Torch.Models.Qwen2;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,12 +16,16 @@ public static class ModelFactory
         return config.ModelType switch
         {
             "gpt2" => new Gpt2Model(config),
+            "qwen2" => new Qwen2Model(config),
             _ => throw new InvalidDataException($"model_type '{config.ModelType}' is not one of: {string.Join(", ", ModelConfig.KnownModelTypes)}"),
         };
     }
 
-    /// <summary>Creates the model with freshly initialised weights, reproducible for <paramref name="seed"/>.</summary>
-    public static CausalLM Create(ModelConfig config, long seed, Device? device = null)
+    /// <summary>
+    /// Creates the model with freshly initialised weights, reproducible for <paramref name="seed"/>
+    /// (initialised in float32 on CPU, then moved to <paramref name="device"/> and <paramref name="dtype"/>).
+    /// </summary>
+    public static CausalLM Create(ModelConfig config, long seed, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         TorchRuntime.EnsureLoaded();
         var model = CreateEmpty(config);
@@ -28,10 +33,21 @@ public static class ModelFactory
         {
             model.InitializeWeights(generator);
         }
+        Place(model, device, dtype);
+        return model;
+    }
+
+    /// <summary>Moves a model to a device and dtype (no-op for CPU / float32).</summary>
+    public static void Place(CausalLM model, Device? device, ScalarType dtype)
+    {
         if (device is not null && device.type != DeviceType.CPU)
         {
             model.to(device);
         }
-        return model;
+        if (dtype != ScalarType.Float32)
+        {
+            ModelDType.Name(dtype);
+            model.to(dtype);
+        }
     }
 }

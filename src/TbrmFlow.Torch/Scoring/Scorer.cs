@@ -49,7 +49,7 @@ public static class Scorer
         for (long start = 0; start < t; start += chunk)
         {
             var len = Math.Min(chunk, t - start);
-            var z = model.LmHead(h.narrow(1, start, len));                               // [B, c, V]
+            var z = model.LmHead(h.narrow(1, start, len)).to(ScalarType.Float32);        // [B, c, V], float32 even for bf16 models
             if (temperature != 1.0)
             {
                 z = z / temperature;

@@ -19,8 +19,17 @@ public static class TokenizerFiles
         {
             return CharTokenizer.Load(directory);
         }
+        if (tokenizerClass == Gpt2BpeTokenizer.ClassName)
+        {
+            return new Gpt2BpeTokenizer();
+        }
+        if (File.Exists(Path.Combine(directory, "tokenizer.json")))
+        {
+            return new HuggingFaceTokenizer(directory);
+        }
         throw new InvalidDataException(
             $"{directory}: no supported tokenizer found (tokenizer_class '{tokenizerClass ?? "none"}'); supported: " +
-            $"{CharTokenizer.ClassName} (vocab.json + tokenizer_config.json)");
+            $"{CharTokenizer.ClassName} (vocab.json + tokenizer_config.json), {Gpt2BpeTokenizer.ClassName} (embedded GPT-2 BPE), " +
+            "a Hugging Face tokenizer.json (+ tokenizer_config.json for the special tokens)");
     }
 }

@@ -35,7 +35,7 @@ internal sealed class Gpt2Transformer : nn.Module
         var x = _wte.forward(tokens) + _wpe.forward(context.Positions);   // [B, L, D]
         foreach (var block in _h)
         {
-            x = block.Forward(x, context);
+            x = context.RunBlock((h, c, _) => block.Forward(h, c), x);
         }
         return _lnF.forward(x);                                          // [B, L, D]
     }
