@@ -91,6 +91,18 @@ public sealed class TrajectoryBatch
             p);
     }
 
+    /// <summary>
+    /// Joins sampled tensors without a host round trip: prompts long [B, P] + mask [B, P] (left-padded),
+    /// responses long [B, T] + float mask [B, T] (right-padded), sampling log-probs [B, T], rewards [B].
+    /// </summary>
+    public static TrajectoryBatch FromTensors(Tensor promptTokens, Tensor promptMask, Tensor responseTokens, Tensor responseMask, Tensor logProbs, Tensor rewards)
+    {
+        var tokens = cat([promptTokens, responseTokens], 1);                                                   // [B, P+T]
+        var attention = cat([promptMask.to_type(ScalarType.Int64), responseMask.gt(0).to_type(ScalarType.Int64)], 1); // [B, P+T]
+        var mask = responseMask.to_type(ScalarType.Float32);                                                   // [B, T]
+        return new TrajectoryBatch(tokens, attention, responseTokens.alias(), mask, logProbs * mask, rewards.to_type(ScalarType.Float32), (int)promptTokens.shape[1]);
+    }
+
     /// <summary>Rows [start, start + count) as views (a micro-batch).</summary>
     public TrajectoryBatch Rows(long start, long count) => new(
         Tokens.narrow(0, start, count), Attention.narrow(0, start, count), ResponseTokens.narrow(0, start, count),
