@@ -17,6 +17,7 @@ public sealed class GreedyEvalHandler(IActivityContextAccessor context) : IReque
     {
         var ctx = context.Current;
         var reward = RewardFunctions.Get(request.Reward);
+        TorchThreads.Apply(request.Threads);
         var problems = PromptSetFiles.Read(request.Problems.Path);
         if (request.Limit > 0)
         {

@@ -24,4 +24,7 @@ public sealed record GreedyEvalRequest : IActivity<GreedyEvalResult>
 
     /// <summary>auto, cpu, cuda or cuda:N.</summary>
     public string Device { get; init; } = "cpu";
+
+    /// <summary>CPU threads for libtorch (0 = its default); 1 is fastest for toy models on a busy machine.</summary>
+    public int Threads { get; init; }
 }

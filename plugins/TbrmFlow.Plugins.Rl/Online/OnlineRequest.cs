@@ -76,4 +76,7 @@ public abstract record OnlineRequest
 
     /// <summary>auto, cpu, cuda or cuda:N.</summary>
     public string Device { get; init; } = "cpu";
+
+    /// <summary>CPU threads for libtorch (0 = its default); 1 is fastest for toy models on a busy machine.</summary>
+    public int Threads { get; init; }
 }

@@ -23,6 +23,7 @@ public sealed class SftHandler(IActivityContextAccessor context) : IRequestHandl
         Validate(request);
         var ctx = context.Current;
         TorchRuntime.Seed(request.Seed);
+        TorchThreads.Apply(request.Threads);
         var device = TorchRuntime.ResolveDevice(request.Device);
         var problems = PromptSetFiles.Read(request.Train.Path);
         var (model, tokenizer) = CreatePolicy(request, problems, device);
@@ -112,7 +113,7 @@ public sealed class SftHandler(IActivityContextAccessor context) : IRequestHandl
         }
         var alphabet = string.Concat(problems.SelectMany(p => p.Question + p.Answer + (p.Solution ?? "")).Concat("0123456789").Distinct().Order());
         var tokenizer = new CharTokenizer(alphabet);
-        var model = ModelFactory.Create(PolicyPresets.Get(request.Preset, tokenizer.VocabSize), request.Seed, device);
+        var model = ModelFactory.Create(ModelPresets.Create(request.Preset, tokenizer.VocabSize, "gpt2", request.MaxPositions), request.Seed, device);
         return (model, tokenizer);
     }
 
@@ -128,6 +129,6 @@ public sealed class SftHandler(IActivityContextAccessor context) : IRequestHandl
         }
         _ = LrSchedule.Factor(r.Schedule, 1, 1, 0);
         _ = LabelNoise.Get(r.NoiseRule);
-        _ = PolicyPresets.Get(r.Preset, 16);
+        _ = ModelPresets.Create(r.Preset, 16, "gpt2", r.MaxPositions);
     }
 }

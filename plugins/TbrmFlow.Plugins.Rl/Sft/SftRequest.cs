@@ -13,8 +13,11 @@ public sealed record SftRequest : IActivity<SftResult>
     /// <summary>Continue from this checkpoint; when absent a fresh model of <c>preset</c> is built with a character tokenizer.</summary>
     public Checkpoint? Init { get; init; }
 
-    /// <summary>Model preset for a fresh model (see docs/models.md).</summary>
+    /// <summary>Model preset for a fresh model: toy (~0.1M parameters), tiny, small (see docs/models.md).</summary>
     public string Preset { get; init; } = "toy";
+
+    /// <summary>Longest prompt + response a fresh model accepts (its position table).</summary>
+    public int MaxPositions { get; init; } = 32;
 
     /// <summary>Optimiser steps.</summary>
     public int Steps { get; init; } = 300;
@@ -54,4 +57,7 @@ public sealed record SftRequest : IActivity<SftResult>
 
     /// <summary>auto, cpu, cuda or cuda:N.</summary>
     public string Device { get; init; } = "cpu";
+
+    /// <summary>CPU threads for libtorch (0 = its default); 1 is fastest for toy models on a busy machine.</summary>
+    public int Threads { get; init; }
 }
