@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using TbrmFlow.Abstractions.Artifacts;
 using TbrmFlow.Plugins.Eval.Rewards;
-using TbrmFlow.Plugins.Rl.Losses;
 using TbrmFlow.Plugins.Rl.Policy;
 using TbrmFlow.Plugins.Rl.Training;
 using TbrmFlow.Torch.Models;
@@ -27,61 +26,9 @@ public sealed partial class OnlineLoop
 
         // Rollouts and rewards (no grad), then the frozen reference's log-probs on them.
         var rollouts = RolloutSampler.Sample(model, tokenizer, cursor.Next(request.PromptsPerStep), reward, Sampling(step), request.SignedReward);
-        var batch = rollouts.Batch;
-        Tensor refLogProbs;
-        Tensor refVs1;
-        using (no_grad())
-        {
-            var refScores = PolicyScoring.Score(reference, batch, request.Temperature, withEntropy: false);
-            refLogProbs = refScores.LogProbs;                                                   // [B, T]
-            refVs1 = refScores.Lse.select(1, 0);                                                // [B]
-        }
-        var (rows, stepMetrics) = rule.Prepare(batch, refLogProbs);
-        rows["ref_lp"] = refLogProbs;
-        if (rule.NeedsReferenceVs1)
-        {
-            rows["ref_vs1"] = refVs1;
-        }
-
-        // Micro-batches: each loss is a mean over its rows, weighted by its share of the batch.
-        optimizer.zero_grad();
-        rule.ZeroGrad();
-        var size = batch.Size;
-        var micro = request.MicroBatchSize > 0 ? Math.Min(request.MicroBatchSize, size) : size;
-        var loss = zeros(1).squeeze();
-        var entropy = zeros(1).squeeze();
-        var ruleMetrics = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        for (long start = 0; start < size; start += micro)
-        {
-            var count = Math.Min(micro, size - start);
-            var part = batch.Rows(start, count);
-            var partRows = rows.ToDictionary(kv => kv.Key, kv => kv.Value.narrow(0, start, count));
-            var outputs = PolicyScoring.Score(model, part, request.Temperature);
-            var result = rule.Loss(part, outputs, partRows["ref_lp"], partRows);
-            var weight = count / (double)size;
-            (result.Loss * weight).backward();
-            loss += result.Loss.detach() * weight;
-            entropy += Masked.TokenMean(outputs.Entropy!.detach(), part.Mask) * weight;
-            foreach (var (key, value) in result.Metrics)
-            {
-                ruleMetrics[key] = ruleMetrics.TryGetValue(key, out var sum) ? sum + (value * weight) : value * weight;
-            }
-        }
-        var gradNorm = nn.utils.clip_grad_norm_(model.parameters(), request.GradClip > 0 ? request.GradClip : 1e30);
-        optimizer.step();
-        rule.Step();
+        var (tensors, gradNorm) = PolicyUpdate.Apply(model, reference, rule, optimizer, rollouts.Batch, request.Temperature, request.MicroBatchSize, request.GradClip);
 
         // Metrics: one host read for all tensors of the step.
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal)
-        {
-            [MetricNames.Loss] = loss,
-            [MetricNames.Entropy] = entropy,
-            [MetricNames.Kl] = Masked.TokenMean(TokenScores.KlK3(batch.OldLogProbs, refLogProbs), batch.Mask),
-        };
-        foreach (var (key, value) in ruleMetrics.Concat(stepMetrics))
-        {
-            tensors[key == "clip_frac" ? MetricNames.ClipFrac : $"{rule.Name}/{key}"] = value;
-        }
         var metrics = MetricReader.Read(tensors);
         var seconds = clock.Elapsed.TotalSeconds;
         metrics[MetricNames.RewardMean] = rollouts.Rewards.Average();
