@@ -11,10 +11,15 @@
 // This file is compiled twice: by MSBuild's RoslynCodeTaskFactory (Directory.Build.targets), and by
 // tests/TbrmFlow.Torch.Tests, which defines TBRMFLOW_ELF_TESTS and tests the patcher on real files.
 #nullable enable
+#if !TBRMFLOW_ELF_TESTS
+// The test project has these as implicit usings; the task factory's compilation does not.
 using System;
 using System.Collections.Generic;
 using System.IO;
+#endif
 using System.Text;
+
+namespace TbrmFlow.Build;
 
 #if !TBRMFLOW_ELF_TESTS
 /// <summary>MSBuild task: weakens <c>VersionName</c> in every file of <c>Files</c>.</summary>

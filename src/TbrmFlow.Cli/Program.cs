@@ -5,5 +5,11 @@ using TbrmFlow.Cli.Commands;
 var root = new RootCommand("TbrmFlow: reinforcement-learning experiments on language models as YAML workflows.")
 {
     RunCommand.Create(),
+    ValidateCommand.Create(),
+    ResumeCommand.Create(),
+    RunsCommand.Create(),
+    ShowCommand.Create(),
+    SchemaCommand.Create(),
+    ActivitiesCommand.Create(),
 };
 return await CommandLine.InvokeAsync(root, args);

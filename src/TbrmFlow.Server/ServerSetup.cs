@@ -1,4 +1,3 @@
-using Mediator;
 using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Engine;
 using TbrmFlow.Engine.Pipeline;

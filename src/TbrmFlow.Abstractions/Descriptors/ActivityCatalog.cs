@@ -31,29 +31,36 @@ public sealed class ActivityCatalog
     public bool TryGet(string type, out ActivityDescriptor descriptor) => _byType.TryGetValue(type, out descriptor!);
 
     /// <summary>
-    /// Loads every <c>TbrmFlow.*.dll</c> in the application's directory, then builds the catalog
-    /// from the loaded TbrmFlow assemblies.
+    /// The activities this process can dispatch: every TbrmFlow assembly reachable through references
+    /// from the entry assembly (the host's generated mediator references each plugin's handlers, so
+    /// every plugin is reachable) plus the TbrmFlow assemblies already loaded.
     /// </summary>
     public static ActivityCatalog FromApplication()
     {
-        foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "TbrmFlow.*.dll"))
+        var found = new Dictionary<string, Assembly>(StringComparer.Ordinal);
+        var pending = new Stack<Assembly>(AppDomain.CurrentDomain.GetAssemblies().Where(IsTbrmFlow));
+        if (Assembly.GetEntryAssembly() is { } entry)
         {
-            var name = AssemblyName.GetAssemblyName(file);
-            if (!AppDomain.CurrentDomain.GetAssemblies().Any(a => AssemblyName.ReferenceMatchesDefinition(a.GetName(), name)))
+            pending.Push(entry);
+        }
+        while (pending.TryPop(out var assembly))
+        {
+            if (!found.TryAdd(assembly.GetName().Name!, assembly))
             {
-                try
+                continue;
+            }
+            foreach (var reference in assembly.GetReferencedAssemblies().Where(r => r.Name?.StartsWith("TbrmFlow.", StringComparison.Ordinal) == true))
+            {
+                if (!found.ContainsKey(reference.Name!))
                 {
-                    Assembly.Load(name);
-                }
-                catch (FileLoadException)
-                {
-                    // A test assembly or a stale copy: not a plugin we can use.
+                    pending.Push(Assembly.Load(reference));
                 }
             }
         }
-        return new ActivityCatalog(AppDomain.CurrentDomain.GetAssemblies()
-            .Where(a => a.GetName().Name?.StartsWith("TbrmFlow.", StringComparison.Ordinal) == true));
+        return new ActivityCatalog(found.Values);
     }
+
+    private static bool IsTbrmFlow(Assembly a) => a.GetName().Name?.StartsWith("TbrmFlow.", StringComparison.Ordinal) == true;
 
     /// <summary>Builds the descriptor of one request type.</summary>
     public static ActivityDescriptor Describe(Type requestType)

@@ -1,16 +1,16 @@
 using System.CommandLine;
-using Spectre.Console;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Cli.Output;
-using TbrmFlow.Engine;
 using TbrmFlow.Engine.Running;
 using TbrmFlow.Workflows.Parsing;
 using YamlDotNet.RepresentationModel;
 
 namespace TbrmFlow.Cli.Commands;
 
-/// <summary><c>tbrmflow run FILE [-p key=value ...] [--json]</c></summary>
+/// <summary><c>tbrmflow run FILE [-p key=value ...] [--json] [--parallel N] [--no-cache] [--home DIR] [--store FILE]</c></summary>
 public static class RunCommand
 {
     /// <summary>Creates the command.</summary>
@@ -19,74 +19,36 @@ public static class RunCommand
         var file = new Argument<string>("file") { Description = "The workflow YAML file." };
         var parameters = new Option<string[]>("--param", "-p")
         {
-            Description = "Override a workflow parameter: -p name=value (repeatable).",
+            Description = "Override a workflow parameter: -p name=value (repeatable; values are typed like YAML, e.g. -p seeds=[1,2]).",
             AllowMultipleArgumentsPerToken = false,
         };
         var json = new Option<bool>("--json") { Description = "Print a final JSON document on stdout instead of a table." };
-        var home = new Option<string>("--home")
-        {
-            Description = "Where runs, artifacts and stage state are kept.",
-            DefaultValueFactory = _ => ".tbrmflow",
-        };
-        var command = new Command("run", "Run a workflow on this machine.") { file, parameters, json, home };
+        var parallel = new Option<int?>("--parallel") { Description = "Stages running at once (default: cores; 1 for stages that declare a gpu)." };
+        var noCache = new Option<bool>("--no-cache") { Description = "Run every stage even when an identical one finished before." };
+        var engine = new EngineCommandOptions();
+        var command = new Command("run", "Run a workflow on this machine.") { file, parameters, json, parallel, noCache };
+        engine.AddTo(command);
         command.SetAction((parse, ct) => RunAsync(
-            parse.GetValue(file)!, parse.GetValue(parameters) ?? [], parse.GetValue(json), parse.GetValue(home)!, ct));
+            parse.GetValue(file)!, parse.GetValue(parameters) ?? [], parse.GetValue(json),
+            engine.Build(parse, parse.GetValue(parallel), parse.GetValue(noCache)), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string file, string[] parameters, bool json, string home, CancellationToken ct)
+    private static async Task<int> RunAsync(string file, string[] parameters, bool json, Engine.EngineOptions options, CancellationToken ct)
     {
-        if (!File.Exists(file))
+        if (options.Parallel is < 1)
         {
-            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] workflow file not found: {file}");
+            Terminal.Error.MarkupLine("[red]error:[/] --parallel must be at least 1");
             return ExitCodes.BadInput;
         }
-        Workflows.Model.WorkflowDefinition workflow;
-        try
-        {
-            workflow = WorkflowParser.ParseFile(file);
-        }
-        catch (WorkflowParseException e)
-        {
-            foreach (var d in e.Diagnostics)
-            {
-                Terminal.Error.WriteLine(d.Format(file));
-            }
-            return ExitCodes.BadInput;
-        }
-        if (!TryParseOverrides(parameters, out var overrides))
+        using var services = CliHost.Build(options);
+        var workflow = WorkflowFiles.Load(file, services.GetRequiredService<ActivityCatalog>());
+        if (workflow is null || !TryParseOverrides(parameters, out var overrides))
         {
             return ExitCodes.BadInput;
         }
-
-        using var services = CliHost.Build(new EngineOptions { HomeDirectory = Path.GetFullPath(home) });
-        var runner = services.GetRequiredService<WorkflowRunner>();
-        var observer = new ConsoleRunObserver(Terminal.Error);
-        RunResult result;
-        try
-        {
-            result = await runner.RunAsync(workflow, overrides, observer, ct);
-        }
-        catch (StageInputException e)
-        {
-            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return ExitCodes.BadInput;
-        }
-
-        if (json)
-        {
-            Console.Out.WriteLine(RunResultJson.Serialize(result));
-        }
-        else
-        {
-            RunSummary.Write(Terminal.Out, workflow.Name, result);
-        }
-        return result.Status switch
-        {
-            RunStatus.Succeeded => ExitCodes.Ok,
-            RunStatus.Cancelled => ExitCodes.Cancelled,
-            _ => ExitCodes.RunFailed,
-        };
+        var observer = new CompositeRunObserver(RunOutput.Observer());
+        return await RunOutput.ExecuteAsync(workflow.Name, json, () => services.GetRequiredService<WorkflowRunner>().RunAsync(workflow, overrides, observer, ct));
     }
 
     private static bool TryParseOverrides(string[] parameters, out Dictionary<string, JsonNode?> overrides)
@@ -100,8 +62,16 @@ public static class RunCommand
                 Terminal.Error.MarkupLineInterpolated($"[red]error:[/] -p expects name=value, got '{p}'");
                 return false;
             }
-            overrides[p[..eq]] = YamlToJson.Scalar(new YamlScalarNode(p[(eq + 1)..]));
+            var text = p[(eq + 1)..];
+            overrides[p[..eq]] = text.StartsWith('[') || text.StartsWith('{') ? ParseFlow(text) : YamlToJson.Scalar(new YamlScalarNode(text));
         }
         return true;
+    }
+
+    private static JsonNode? ParseFlow(string text)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var node = Workflows.Yaml.YamlTreeLoader.Load(text, diagnostics);
+        return node is null ? JsonValue.Create(text) : YamlToJson.FromTree(node);
     }
 }

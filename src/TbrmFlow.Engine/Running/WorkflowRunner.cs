@@ -1,156 +1,138 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mediator;
-using TbrmFlow.Abstractions;
 using TbrmFlow.Abstractions.Descriptors;
-using TbrmFlow.Engine.Artifacts;
+using TbrmFlow.Engine.Planning;
+using TbrmFlow.Engine.Store;
 using TbrmFlow.Workflows.Model;
+using TbrmFlow.Workflows.Parsing;
 
 namespace TbrmFlow.Engine.Running;
 
 /// <summary>
-/// Runs a workflow in this process: stages in dependency order, each bound to its activity's
-/// request type and sent through the mediator.
+/// Runs a workflow in this process: plans the DAG (matrices expanded), runs ready stages
+/// concurrently, records everything in the run store, and resumes interrupted runs.
 /// </summary>
 /// <param name="sender">The mediator.</param>
 /// <param name="catalog">Known activities.</param>
-/// <param name="options">Where runs keep their files.</param>
+/// <param name="options">Where runs keep their files and how many stages run at once.</param>
 public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, EngineOptions options)
 {
     /// <summary>Runs <paramref name="workflow"/> with parameter overrides.</summary>
+    /// <exception cref="StageInputException">Bad parameters or a plan that cannot be made (before the run starts).</exception>
     public async Task<RunResult> RunAsync(
         WorkflowDefinition workflow,
         IReadOnlyDictionary<string, JsonNode?> overrides,
         IRunObserver observer,
         CancellationToken cancellationToken)
     {
-        var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Guid.NewGuid().ToString("n")[..6];
-        var store = new LocalArtifactStore(Path.Combine(options.HomeDirectory, "artifacts"));
-        var scope = new JsonObject
+        var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("n")[..6];
+        var parameters = BindParams(workflow, overrides);
+        using var store = new RunStore(options.ResolvedStorePath);
+        var record = new RunRecord
         {
-            ["params"] = BindParams(workflow, overrides),
-            ["stages"] = new JsonObject(),
-            ["run"] = new JsonObject { ["id"] = runId },
+            Id = runId, Workflow = workflow.Name, Experiment = workflow.Experiment ?? workflow.Name, SourceFile = workflow.SourceFile,
+            SourceText = workflow.SourceText ?? "", ParamsJson = parameters.ToJsonString(), Status = "running",
+            StartedAt = DateTime.UtcNow, Pid = Environment.ProcessId,
         };
-        var run = new RunInfo
+        var state = new RunState(runId, parameters, sender, catalog, options, store, observer, cancellationToken);
+        var plan = RunPlanner.Plan(workflow.Stages, state.BaseScope());
+        store.SaveRun(record);
+        return await ExecuteAsync(workflow, record, state, plan, resumed: false);
+    }
+
+    /// <summary>Continues a run that was killed, failed or cancelled: finished stages keep their outputs, the rest run again.</summary>
+    /// <exception cref="StageInputException">Unknown run, a run still alive in another process, or a workflow that no longer parses.</exception>
+    public async Task<RunResult> ResumeAsync(string runId, IRunObserver observer, CancellationToken cancellationToken)
+    {
+        using var store = new RunStore(options.ResolvedStorePath);
+        var record = store.GetRun(runId) ?? throw new StageInputException($"no run '{runId}' in {store.Path}");
+        if (record.Status == "running" && record.Pid != Environment.ProcessId && IsAlive(record.Pid))
         {
-            RunId = runId,
-            WorkflowName = workflow.Name,
-            Experiment = workflow.Experiment ?? workflow.Name,
-            Description = workflow.Description,
-            SourceFile = workflow.SourceFile,
-            Params = (JsonObject)scope["params"]!.DeepClone(),
-        };
-        observer.RunStarted(run);
-        var results = new Dictionary<string, StageResult>(StringComparer.Ordinal);
-        var status = RunStatus.Succeeded;
-        foreach (var stage in workflow.Stages)
-        {
-            if (status != RunStatus.Succeeded)
-            {
-                results[stage.Id] = Skipped("an earlier stage did not succeed");
-                observer.StageStateChanged(stage.Id, StageStatus.Skipped);
-                observer.StageFinished(stage.Id, results[stage.Id]);
-                continue;
-            }
-            var result = await RunStageAsync(runId, stage, scope, store, observer, cancellationToken);
-            results[stage.Id] = result;
-            observer.StageFinished(stage.Id, result);
-            scope["stages"]![stage.Id] = new JsonObject { ["outputs"] = result.Outputs.DeepClone() };
-            status = result.Status switch
-            {
-                StageStatus.Cancelled => RunStatus.Cancelled,
-                StageStatus.Failed => RunStatus.Failed,
-                _ => status,
-            };
+            throw new StageInputException($"run '{runId}' is still running (process {record.Pid})");
         }
-        var final = new RunResult { RunId = runId, Status = status, Stages = results };
-        observer.RunFinished(run, final);
+        WorkflowDefinition workflow;
+        try
+        {
+            workflow = WorkflowParser.Parse(record.SourceText, record.SourceFile ?? "workflow") with { SourceFile = record.SourceFile };
+        }
+        catch (WorkflowParseException e)
+        {
+            throw new StageInputException($"the stored workflow of run '{runId}' no longer parses: {e.Message}");
+        }
+        var parameters = JsonNode.Parse(record.ParamsJson) as JsonObject ?? [];
+        var previous = store.GetStages(runId).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
+        var state = new RunState(runId, parameters, sender, catalog, options, store, observer, cancellationToken)
+        {
+            Previous = new(previous, StringComparer.Ordinal),
+        };
+        var plan = RunPlanner.Plan(workflow.Stages, state.BaseScope());
+        record.Status = "running";
+        record.Pid = Environment.ProcessId;
+        record.FinishedAt = null;
+        record.Error = null;
+        store.SaveRun(record);
+        return await ExecuteAsync(workflow, record, state, plan, resumed: true);
+    }
+
+    private static async Task<RunResult> ExecuteAsync(WorkflowDefinition workflow, RunRecord record, RunState state, IReadOnlyList<StageInstance> plan, bool resumed)
+    {
+        var info = new RunInfo
+        {
+            RunId = record.Id, WorkflowName = workflow.Name, Experiment = record.Experiment, Description = workflow.Description,
+            SourceFile = workflow.SourceFile, Params = (JsonObject)state.Params.DeepClone(), Resumed = resumed,
+        };
+        state.Observer.RunStarted(info);
+        await DagExecutor.RunAsync(state, plan, new ExecutionScope(new OutputTable(null), "", null, null));
+        var results = state.Results();
+        var status = state.Cancellation.IsCancellationRequested || results.Values.Any(r => r.Status == StageStatus.Cancelled)
+            ? RunStatus.Cancelled
+            : results.Values.Any(r => r.Status == StageStatus.Failed) ? RunStatus.Failed : RunStatus.Succeeded;
+        record.Status = status.ToString().ToLowerInvariant();
+        record.FinishedAt = DateTime.UtcNow;
+        record.Error = results.Where(r => r.Value.Status == StageStatus.Failed).Select(r => $"{r.Key}: {r.Value.Error}").FirstOrDefault();
+        state.Store.SaveRun(record);
+        var final = new RunResult { RunId = record.Id, Status = status, Stages = results };
+        state.Observer.RunFinished(info, final);
         return final;
     }
 
-    private async Task<StageResult> RunStageAsync(
-        string runId, StageDefinition stage, JsonObject scope, LocalArtifactStore store, IRunObserver observer, CancellationToken cancellationToken)
+    /// <summary>Resolves parameters: defaults, overridden by <paramref name="overrides"/>, checked against declared types and allowed values.</summary>
+    /// <exception cref="StageInputException">Unknown parameter or a value that does not fit.</exception>
+    public static JsonObject BindParams(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> overrides)
     {
-        var clock = Stopwatch.StartNew();
-        var stateDir = Path.Combine(options.HomeDirectory, "runs", runId, "stages", stage.Id);
-        Directory.CreateDirectory(stateDir);
-        var context = new StageContext(runId, stage.Id, 1, stateDir, store, observer);
-        observer.StageStateChanged(stage.Id, StageStatus.Running);
-        try
+        foreach (var (name, _) in overrides.Where(o => workflow.Params.All(p => p.Name != o.Key)))
         {
-            if (!catalog.TryGet(stage.Uses, out var descriptor))
-            {
-                throw new StageInputException($"unknown activity '{stage.Uses}'");
-            }
-            var inputs = (JsonObject)SimpleExpressions.Resolve(stage.With, scope)!;
-            var request = Bind(descriptor, inputs);
-            observer.StageStarted(new StageInfo
-            {
-                RunId = runId, StageId = stage.Id, Activity = descriptor.Type, ActivityVersion = descriptor.Version, Inputs = inputs, Attempt = 1,
-            });
-            object? response;
-            using (ActivityContextAccessor.Enter(context))
-            {
-                response = await sender.Send(request, cancellationToken);
-            }
-            var outputs = JsonSerializer.SerializeToNode(response, descriptor.ResultType, ActivityJson.Options) as JsonObject ?? [];
-            observer.StageStateChanged(stage.Id, StageStatus.Succeeded);
-            return new StageResult
-            {
-                Status = StageStatus.Succeeded, Attempts = 1, DurationS = clock.Elapsed.TotalSeconds,
-                Outputs = outputs, Metrics = context.LastMetrics,
-            };
+            var names = workflow.Params.Select(p => p.Name).ToList();
+            throw new StageInputException($"unknown parameter '{name}'{Suggest.DidYouMean(name, names)}; parameters are: {(names.Count == 0 ? "(none)" : string.Join(", ", names))}");
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            observer.StageStateChanged(stage.Id, StageStatus.Cancelled);
-            return Finished(StageStatus.Cancelled, clock, context, "cancelled");
-        }
-        catch (Exception e)
-        {
-            var message = e is StageInputException or JsonException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            observer.StageStateChanged(stage.Id, StageStatus.Failed, message);
-            return Finished(StageStatus.Failed, clock, context, message);
-        }
-    }
-
-    private static object Bind(ActivityDescriptor descriptor, JsonObject inputs)
-    {
-        try
-        {
-            return inputs.Deserialize(descriptor.RequestType, ActivityJson.Options)
-                ?? throw new StageInputException($"{descriptor.Type}: inputs bound to nothing");
-        }
-        catch (JsonException e)
-        {
-            var allowed = string.Join(", ", descriptor.Inputs.Select(i => i.Name));
-            throw new StageInputException($"{descriptor.Type}: bad input ({e.Message}); inputs are: {allowed}");
-        }
-    }
-
-    private static JsonObject BindParams(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> overrides)
-    {
         var result = new JsonObject();
         foreach (var p in workflow.Params)
         {
-            result[p.Name] = overrides.TryGetValue(p.Name, out var value) ? value?.DeepClone() : p.Default?.DeepClone();
-        }
-        foreach (var (name, _) in overrides.Where(o => workflow.Params.All(p => p.Name != o.Key)))
-        {
-            throw new StageInputException($"unknown parameter '{name}'; parameters are: {string.Join(", ", workflow.Params.Select(p => p.Name))}");
+            var value = overrides.TryGetValue(p.Name, out var given) ? ParamValues.Coerce(p, given?.DeepClone()) : p.Default?.DeepClone();
+            if (ParamValues.Check(p, value) is { } problem)
+            {
+                throw new StageInputException($"parameter '{p.Name}' {problem}");
+            }
+            result[p.Name] = value;
         }
         return result;
     }
 
-    private static StageResult Skipped(string why) => new()
+    private static bool IsAlive(int pid)
     {
-        Status = StageStatus.Skipped, Attempts = 0, DurationS = 0, Outputs = [], Metrics = new Dictionary<string, double>(), Error = why,
-    };
-
-    private static StageResult Finished(StageStatus status, Stopwatch clock, StageContext context, string error) => new()
-    {
-        Status = status, Attempts = 1, DurationS = clock.Elapsed.TotalSeconds, Outputs = [], Metrics = context.LastMetrics, Error = error,
-    };
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }

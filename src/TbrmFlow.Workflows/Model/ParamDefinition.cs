@@ -6,4 +6,14 @@ namespace TbrmFlow.Workflows.Model;
 /// <param name="Name">The parameter's name.</param>
 /// <param name="Default">Its default value (JSON-typed).</param>
 /// <param name="Description">Help text.</param>
-public sealed record ParamDefinition(string Name, JsonNode? Default, string? Description = null);
+public sealed record ParamDefinition(string Name, JsonNode? Default, string? Description = null)
+{
+    /// <summary>Declared type: string, int, float, bool, list or object; null = taken from the default.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>The only values allowed, when declared.</summary>
+    public JsonArray? Allowed { get; init; }
+
+    /// <summary>Where the parameter was declared.</summary>
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}

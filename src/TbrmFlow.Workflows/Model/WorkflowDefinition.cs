@@ -15,9 +15,12 @@ public sealed record WorkflowDefinition
     /// <summary>Declared parameters with their defaults, in file order.</summary>
     public IReadOnlyList<ParamDefinition> Params { get; init; } = [];
 
-    /// <summary>Stages in file order (display order only; execution follows references).</summary>
+    /// <summary>Stages in file order (display order only; execution follows references). Defaults are already applied.</summary>
     public required IReadOnlyList<StageDefinition> Stages { get; init; }
 
     /// <summary>The file it came from (for messages), or null for text parsed from memory.</summary>
     public string? SourceFile { get; init; }
+
+    /// <summary>The YAML text as parsed (stored with each run so that resume re-plans the same workflow).</summary>
+    public string? SourceText { get; init; }
 }

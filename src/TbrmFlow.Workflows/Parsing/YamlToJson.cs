@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using TbrmFlow.Workflows.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -31,10 +32,35 @@ public static class YamlToJson
     }
 
     /// <summary>Types a scalar the way YAML 1.2's core schema does.</summary>
-    public static JsonNode? Scalar(YamlScalarNode scalar)
+    public static JsonNode? Scalar(YamlScalarNode scalar) =>
+        Scalar(scalar.Value ?? "", scalar.Style is not (ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded));
+
+    /// <summary>Converts a node of the parser's own tree; for duplicate keys the first one wins (the parser reports the rest).</summary>
+    public static JsonNode? FromTree(YNode node) => node switch
     {
-        var text = scalar.Value ?? "";
-        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
+        YScalar s => Scalar(s.Value, s.Plain),
+        YSequence seq => new JsonArray([.. seq.Items.Select(FromTree)]),
+        YMapping map => FromMapping(map),
+        _ => null,
+    };
+
+    private static JsonObject FromMapping(YMapping map)
+    {
+        var obj = new JsonObject();
+        foreach (var (key, value) in map.Entries)
+        {
+            if (!obj.ContainsKey(key.Value))
+            {
+                obj[key.Value] = FromTree(value);
+            }
+        }
+        return obj;
+    }
+
+    /// <summary>Types a scalar's text: quoted (<paramref name="plain"/> false) stays a string.</summary>
+    public static JsonNode? Scalar(string text, bool plain)
+    {
+        if (!plain)
         {
             return JsonValue.Create(text);
         }

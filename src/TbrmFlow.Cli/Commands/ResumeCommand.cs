@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using TbrmFlow.Cli.Output;
+using TbrmFlow.Engine.Running;
+
+namespace TbrmFlow.Cli.Commands;
+
+/// <summary><c>tbrmflow resume RUN_ID [--json]</c>: continue a killed, failed or cancelled run.</summary>
+public static class ResumeCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var runId = new Argument<string>("run-id") { Description = "The run to continue (see 'tbrmflow runs')." };
+        var json = new Option<bool>("--json") { Description = "Print a final JSON document on stdout instead of a table." };
+        var parallel = new Option<int?>("--parallel") { Description = "Stages running at once." };
+        var engine = new EngineCommandOptions();
+        var command = new Command("resume", "Continue an interrupted or failed run: finished stages are kept, the rest run (from their checkpoints).") { runId, json, parallel };
+        engine.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var services = CliHost.Build(engine.Build(parse, parse.GetValue(parallel)));
+            var observer = new CompositeRunObserver(RunOutput.Observer());
+            var id = parse.GetValue(runId)!;
+            return await RunOutput.ExecuteAsync(id, parse.GetValue(json), () => services.GetRequiredService<WorkflowRunner>().ResumeAsync(id, observer, ct));
+        });
+        return command;
+    }
+}

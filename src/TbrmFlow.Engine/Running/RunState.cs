@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Mediator;
+using TbrmFlow.Abstractions.Descriptors;
+using TbrmFlow.Engine.Artifacts;
+using TbrmFlow.Engine.Store;
+
+namespace TbrmFlow.Engine.Running;
+
+/// <summary>Everything shared by the stages of one run.</summary>
+internal sealed class RunState(
+    string runId, JsonObject parameters, ISender sender, ActivityCatalog catalog, EngineOptions options,
+    RunStore store, IRunObserver observer, CancellationToken cancellation)
+{
+    private readonly Lock _gate = new();
+    private readonly OrderedDictionary<string, StageResult> _results = new(StringComparer.Ordinal);
+
+    public string RunId => runId;
+    public JsonObject Params => parameters;
+    public ISender Sender => sender;
+    public ActivityCatalog Catalog => catalog;
+    public EngineOptions Options => options;
+    public RunStore Store => store;
+    public IRunObserver Observer => observer;
+    public CancellationToken Cancellation => cancellation;
+    public LocalArtifactStore Artifacts { get; } = new(Path.Combine(options.HomeDirectory, "artifacts"));
+    public SemaphoreSlim Slots { get; } = new(options.Parallel ?? Environment.ProcessorCount);
+    public SemaphoreSlim GpuSlots { get; } = new(options.Parallel ?? 1);
+
+    /// <summary>Stage records from an earlier attempt at this run (resume), by instance id.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, StageRecord> Previous { get; init; } = new(StringComparer.Ordinal);
+
+    public string StateDirectory(string instanceId)
+    {
+        var safe = string.Concat(instanceId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '=' or ',' ? c : '_'));
+        return Path.Combine(options.HomeDirectory, "runs", runId, "stages", safe);
+    }
+
+    public JsonObject BaseScope() => new()
+    {
+        ["params"] = parameters.DeepClone(),
+        ["run"] = new JsonObject { ["id"] = runId },
+    };
+
+    public void Record(string instanceId, StageResult result)
+    {
+        lock (_gate)
+        {
+            _results[instanceId] = result;
+        }
+        observer.StageFinished(instanceId, result);
+    }
+
+    public OrderedDictionary<string, StageResult> Results()
+    {
+        lock (_gate)
+        {
+            return new OrderedDictionary<string, StageResult>(_results, StringComparer.Ordinal);
+        }
+    }
+}

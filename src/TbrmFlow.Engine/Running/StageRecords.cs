@@ -1,0 +1,44 @@
+using System.Text.Json;
+using TbrmFlow.Engine.Planning;
+using TbrmFlow.Engine.Store;
+
+namespace TbrmFlow.Engine.Running;
+
+/// <summary>Creates and updates the store's record of a stage instance.</summary>
+internal static class StageRecords
+{
+    public static StageRecord Start(RunState run, StageInstance instance, string fullId, int? iteration, string activity, int version)
+    {
+        var record = run.Previous.GetValueOrDefault(fullId) ?? new StageRecord
+        {
+            RunId = run.RunId, InstanceId = fullId, StageId = instance.Stage.Id, Iteration = iteration,
+            Activity = activity, ActivityVersion = version, Status = "running",
+        };
+        record.Status = "running";
+        record.Activity = activity;
+        record.ActivityVersion = version;
+        record.StartedAt ??= DateTime.UtcNow;
+        record.Error = null;
+        run.Store.SaveStage(record);
+        run.Previous[fullId] = record;
+        return record;
+    }
+
+    public static void Finish(RunState run, StageRecord record, StageResult result)
+    {
+        record.Status = StageResults.Status(result.Status);
+        record.OutputsJson = result.Outputs.ToJsonString();
+        record.MetricsJson = JsonSerializer.Serialize(result.Metrics);
+        record.DurationS = result.DurationS;
+        record.Attempts = result.Attempts;
+        record.Error = result.Error;
+        record.FinishedAt = DateTime.UtcNow;
+        run.Store.SaveStage(record);
+    }
+
+    public static void SaveNotRun(RunState run, StageInstance instance, string fullId, int? iteration, StageResult result)
+    {
+        var record = Start(run, instance, fullId, iteration, instance.Stage.Repeat is null ? instance.Stage.Uses : "repeat", 0);
+        Finish(run, record, result with { Attempts = record.Attempts });
+    }
+}

@@ -1,0 +1,38 @@
+namespace TbrmFlow.Engine.Store;
+
+/// <summary>A workflow run as stored (table <c>runs</c>).</summary>
+public sealed class RunRecord
+{
+    /// <summary>Run id (<c>yyyyMMdd-HHmmss-xxxxxx</c>).</summary>
+    public required string Id { get; set; }
+
+    /// <summary>Workflow name.</summary>
+    public required string Workflow { get; set; }
+
+    /// <summary>MLflow experiment.</summary>
+    public required string Experiment { get; set; }
+
+    /// <summary>Absolute path of the workflow file, when known.</summary>
+    public string? SourceFile { get; set; }
+
+    /// <summary>The workflow text as run (resume re-plans from it).</summary>
+    public required string SourceText { get; set; }
+
+    /// <summary>Resolved parameters as JSON.</summary>
+    public required string ParamsJson { get; set; }
+
+    /// <summary>running, succeeded, failed or cancelled.</summary>
+    public required string Status { get; set; }
+
+    /// <summary>UTC start.</summary>
+    public DateTime StartedAt { get; set; }
+
+    /// <summary>UTC end, when it ended.</summary>
+    public DateTime? FinishedAt { get; set; }
+
+    /// <summary>Process id of the process running it (to refuse resuming a live run).</summary>
+    public int Pid { get; set; }
+
+    /// <summary>Why it failed, briefly.</summary>
+    public string? Error { get; set; }
+}

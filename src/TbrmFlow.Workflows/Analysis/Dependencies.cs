@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using TbrmFlow.Workflows.Expressions;
+using TbrmFlow.Workflows.Model;
+
+namespace TbrmFlow.Workflows.Analysis;
+
+/// <summary>Which stages a stage (instance) reads from: explicit <c>needs</c> plus every <c>stages.x</c> / <c>stages[expr]</c> reference.</summary>
+public static class Dependencies
+{
+    /// <summary>
+    /// Stage ids (or instance ids, for <c>stages['eval[policy=sft]']</c>) that <paramref name="stage"/> depends on
+    /// for one matrix cell. <c>stages[expr]</c> keys are evaluated in <paramref name="scope"/> plus <c>matrix</c> = the cell;
+    /// keys that cannot be evaluated are skipped (the validator reports them). For a repeat stage: the
+    /// references of its count, carry, sub-stages, next and until that are not its own sub-stages.
+    /// </summary>
+    public static IReadOnlyList<string> Of(StageDefinition stage, JsonObject? cell, JsonObject scope)
+    {
+        var result = new List<string>(stage.Needs);
+        var local = new JsonObject(scope.Where(kv => kv.Key != "matrix").Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())))
+        {
+            ["matrix"] = cell?.DeepClone() ?? new JsonObject(),
+        };
+        if (stage.Repeat is { } repeat)
+        {
+            var own = repeat.Stages.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+            var texts = new List<string>();
+            texts.AddRange(Template.Strings(repeat.Count).Select(s => s.Text));
+            texts.AddRange(Template.Strings(repeat.Carry).Select(s => s.Text));
+            texts.AddRange(Template.Strings(repeat.Next).Select(s => s.Text));
+            if (repeat.Until is { } until)
+            {
+                texts.Add(until);
+            }
+            foreach (var sub in repeat.Stages)
+            {
+                texts.AddRange(Template.Strings(sub.With).Select(s => s.Text));
+                texts.AddRange(Template.Strings(sub.If).Select(s => s.Text));
+                result.AddRange(sub.Needs);
+            }
+            result.AddRange(Keys(texts, local));
+            result.RemoveAll(own.Contains);
+        }
+        else
+        {
+            result.AddRange(Keys(Template.Strings(stage.With).Concat(Template.Strings(stage.If)).Select(s => s.Text), local));
+        }
+        return [.. result.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Stage keys referenced by template strings, evaluated where dynamic.</summary>
+    public static IEnumerable<string> Keys(IEnumerable<string> templates, JsonObject scope)
+    {
+        foreach (var text in templates)
+        {
+            Template template;
+            try
+            {
+                template = Template.Parse(text);
+            }
+            catch (ExpressionException)
+            {
+                continue;
+            }
+            foreach (var expr in template.Segments.Select(s => s.Expression).OfType<Expr>())
+            {
+                foreach (var r in References.Find(expr).Where(r => r.Context == "stages"))
+                {
+                    if (r.Name is not null)
+                    {
+                        yield return r.Name;
+                    }
+                    else if (TryKey(r.Key!, scope, out var key))
+                    {
+                        yield return key;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Evaluates a <c>stages[expr]</c> key; false when it cannot be evaluated from params and matrix alone.</summary>
+    public static bool TryKey(Expr key, JsonObject scope, out string value)
+    {
+        try
+        {
+            value = ExpressionEvaluator.Stringify(ExpressionEvaluator.Evaluate(key, scope));
+            return true;
+        }
+        catch (ExpressionException)
+        {
+            value = "";
+            return false;
+        }
+    }
+
+    /// <summary>The stage id part of a key (<c>eval[policy=sft]</c> gives <c>eval</c>).</summary>
+    public static string StagePart(string key)
+    {
+        var bracket = key.IndexOf('[', StringComparison.Ordinal);
+        return bracket < 0 ? key : key[..bracket];
+    }
+}

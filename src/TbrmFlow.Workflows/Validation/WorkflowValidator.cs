@@ -1,0 +1,209 @@
+using System.Text.Json.Nodes;
+using TbrmFlow.Abstractions.Descriptors;
+using TbrmFlow.Workflows.Analysis;
+using TbrmFlow.Workflows.Expressions;
+using TbrmFlow.Workflows.Model;
+using TbrmFlow.Workflows.Parsing;
+
+namespace TbrmFlow.Workflows.Validation;
+
+/// <summary>
+/// Checks a parsed workflow against the activity catalog: activities and versions, inputs and their
+/// types, expressions and what they reference, matrices, repeats and cycles. Reports everything found.
+/// </summary>
+/// <param name="catalog">The activities known to this process.</param>
+public sealed partial class WorkflowValidator(ActivityCatalog catalog)
+{
+    /// <summary>Every problem in <paramref name="workflow"/>; empty when it may run.</summary>
+    public IReadOnlyList<Diagnostic> Validate(WorkflowDefinition workflow)
+    {
+        var run = new ValidationRun(workflow, catalog);
+        run.CheckStages(workflow.Stages, outer: [], loop: null, repeat: null);
+        run.CheckCycles(workflow.Stages, "");
+        foreach (var p in workflow.Params.Where(p => !run.UsedParams.Contains(p.Name)))
+        {
+            run.Diagnostics.Add(new Diagnostic(DiagnosticCodes.UnusedParam, $"parameter '{p.Name}' is never used", p.Location, IsWarning: true));
+        }
+        return run.Diagnostics;
+    }
+
+    /// <summary>Parses and validates text; diagnostics sorted by position. The workflow is null when it cannot run.</summary>
+    public static (WorkflowDefinition? Workflow, IReadOnlyList<Diagnostic> Diagnostics) Load(string text, ActivityCatalog catalog)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var workflow = WorkflowParser.TryParse(text, diagnostics);
+        if (workflow is not null)
+        {
+            diagnostics.AddRange(new WorkflowValidator(catalog).Validate(workflow));
+        }
+        var sorted = diagnostics.Distinct().OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column).ToList();
+        return (sorted.Any(d => !d.IsWarning) ? null : workflow, sorted);
+    }
+
+    /// <summary>State of one validation: diagnostics, the params scope and the dependency edges found.</summary>
+    private sealed partial class ValidationRun(WorkflowDefinition workflow, ActivityCatalog catalog)
+    {
+        public List<Diagnostic> Diagnostics { get; } = [];
+
+        public HashSet<string> UsedParams { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Stage id -> ids it depends on (per scope: top level, or one repeat's sub-stages).</summary>
+        private readonly Dictionary<string, HashSet<string>> _edges = new(StringComparer.Ordinal);
+
+        private readonly JsonObject _scope = new()
+        {
+            ["params"] = new JsonObject(workflow.Params.Select(p => KeyValuePair.Create(p.Name, p.Default?.DeepClone()))),
+            ["run"] = new JsonObject { ["id"] = "validate" },
+        };
+
+        private void Error(string code, string message, SourceLocation at) => Diagnostics.Add(new Diagnostic(code, message, at));
+
+        public void CheckStages(IReadOnlyList<StageDefinition> stages, IReadOnlyList<StageDefinition> outer, JsonObject? loop, StageDefinition? repeat)
+        {
+            var visible = outer.Concat(stages).ToList();
+            foreach (var stage in stages)
+            {
+                var key = EdgeKey(repeat, stage.Id);
+                Edges(key);
+                foreach (var (need, i) in stage.Needs.Select((n, i) => (n, i)))
+                {
+                    if (visible.All(s => s.Id != need))
+                    {
+                        Error(DiagnosticCodes.UnknownStage, $"stage '{stage.Id}' needs unknown stage '{need}'{Suggest.DidYouMean(need, visible.Select(s => s.Id))}",
+                            stage.LocationOf($"needs[{i}]") is var l && l != stage.Location ? l : stage.LocationOf("needs"));
+                    }
+                    else
+                    {
+                        AddEdge(repeat, stage, need, stages);
+                    }
+                }
+                if (stage.Repeat is { } r)
+                {
+                    CheckRepeat(stage, r, visible.Where(s => s.Id != stage.Id).ToList());
+                    continue;
+                }
+                var cells = CheckMatrix(stage);
+                var ctx = new ExprContext(stage, visible, stages, cells, loop, repeat);
+                if (stage.Uses.Length > 0)
+                {
+                    CheckActivity(stage);
+                }
+                foreach (var (path, text) in Template.Strings(stage.With))
+                {
+                    CheckTemplate(text, stage.LocationOf("with." + path), ctx);
+                }
+                foreach (var (_, text) in Template.Strings(stage.If))
+                {
+                    CheckTemplate(text, stage.LocationOf("if"), ctx);
+                }
+            }
+        }
+
+        private void CheckRepeat(StageDefinition stage, RepeatDefinition r, List<StageDefinition> outer)
+        {
+            var carryNames = new JsonObject(r.Carry.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)null)));
+            carryNames["index"] = 0;
+            var outerOnly = new ExprContext(stage, outer, [], null, null, stage);
+            foreach (var (path, text) in Template.Strings(r.Count))
+            {
+                CheckTemplate(text, stage.LocationOf("repeat"), outerOnly);
+            }
+            foreach (var (path, text) in Template.Strings(r.Carry))
+            {
+                CheckTemplate(text, stage.LocationOf("carry." + path), outerOnly);
+            }
+            CheckStages(r.Stages, outer, carryNames, stage);
+            var inner = new ExprContext(stage, outer.Concat(r.Stages).ToList(), r.Stages, null, carryNames, stage);
+            foreach (var (path, text) in Template.Strings(r.Next))
+            {
+                CheckTemplate(text, stage.LocationOf("next." + path), inner);
+            }
+            if (r.Until is { } until)
+            {
+                if (Template.Contains(until))
+                {
+                    CheckTemplate(until, stage.LocationOf("until"), inner);
+                }
+                else
+                {
+                    Error(DiagnosticCodes.Repeat, $"stage '{stage.Id}': 'until' must be an expression such as \"${{{{ loop.index >= 3 }}}}\"", stage.LocationOf("until"));
+                }
+            }
+            CheckCycles(r.Stages, stage.Id);
+        }
+
+        private List<JsonObject>? CheckMatrix(StageDefinition stage)
+        {
+            if (stage.Matrix is not { } matrix)
+            {
+                return null;
+            }
+            var axes = matrix.Axes.Select(a => a.Key).ToList();
+            foreach (var ex in matrix.Exclude)
+            {
+                foreach (var key in ex.Select(kv => kv.Key).Where(k => !axes.Contains(k)))
+                {
+                    Error(DiagnosticCodes.Matrix, $"stage '{stage.Id}': exclude uses '{key}', which is not a matrix axis (axes: {string.Join(", ", axes)}){Suggest.DidYouMean(key, axes)}", stage.LocationOf("matrix.exclude"));
+                }
+            }
+            foreach (var (key, raw) in matrix.Axes)
+            {
+                foreach (var (_, text) in Template.Strings(raw))
+                {
+                    CheckTemplate(text, stage.LocationOf("matrix." + key), new ExprContext(stage, [], [], null, null, null));
+                }
+            }
+            try
+            {
+                var cells = MatrixExpander.Expand(matrix, _scope);
+                if (cells.Count == 0 && matrix.Exclude.Count > 0)
+                {
+                    Error(DiagnosticCodes.Matrix, $"stage '{stage.Id}': the matrix has no cells left after 'exclude'", stage.LocationOf("matrix"));
+                }
+                var ids = cells.Select(c => MatrixExpander.InstanceId(stage.Id, c)).ToList();
+                foreach (var dup in ids.GroupBy(i => i).Where(g => g.Count() > 1))
+                {
+                    Error(DiagnosticCodes.Matrix, $"stage '{stage.Id}': the matrix produces '{dup.Key}' {dup.Count()} times", stage.LocationOf("matrix"));
+                }
+                return cells;
+            }
+            catch (ExpressionException e)
+            {
+                Error(DiagnosticCodes.Matrix, $"stage '{stage.Id}': {e.Message}", stage.LocationOf("matrix"));
+                return null;
+            }
+        }
+
+        private static string EdgeKey(StageDefinition? repeat, string id) => repeat is null ? id : repeat.Id + "/" + id;
+
+        private void AddEdge(StageDefinition? repeat, StageDefinition from, string to, IReadOnlyList<StageDefinition> siblings)
+        {
+            if (repeat is not null && ReferenceEquals(from, repeat))
+            {
+                // The repeat's own carry/next/until: its sub-stages are inside it, outer stages are dependencies.
+                if (repeat.Repeat!.Stages.All(s => s.Id != to))
+                {
+                    Edges(repeat.Id).Add(to);
+                }
+            }
+            else if (siblings.Any(s => s.Id == to))
+            {
+                Edges(EdgeKey(repeat, from.Id)).Add(EdgeKey(repeat, to));
+            }
+            else if (repeat is not null)
+            {
+                // A sub-stage reading an outer stage makes the whole repeat depend on it.
+                Edges(repeat.Id).Add(to);
+            }
+        }
+
+        private HashSet<string> Edges(string key)
+        {
+            if (!_edges.TryGetValue(key, out var set))
+            {
+                _edges[key] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+            return set;
+        }
+    }
+}

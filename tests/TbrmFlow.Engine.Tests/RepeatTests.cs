@@ -1,0 +1,93 @@
+using TbrmFlow.Engine.Running;
+
+namespace TbrmFlow.Engine.Tests;
+
+public sealed class RepeatTests
+{
+    [Fact]
+    public async Task Repeat_CarriesStateThroughIterations_AndRecordsEachIteration()
+    {
+        using var home = new TestHome();
+        var result = await home.RunAsync("""
+            name: loop
+            stages:
+              init: { uses: test.echo, with: { value: 1 } }
+              train:
+                repeat: 3
+                carry: { x: "${{ stages.init.outputs.value }}" }
+                stages:
+                  step: { uses: test.add, with: { a: "${{ loop.x }}", b: "${{ loop.index }}" } }
+                  check: { uses: test.echo, with: { value: "${{ stages.step.outputs.sum }}" } }
+                next: { x: "${{ stages.check.outputs.value }}" }
+              after: { uses: test.echo, with: { value: "${{ stages.train.outputs.x }}" } }
+            """);
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        // x: 1 -> 1+0 = 1 -> 1+1 = 2 -> 2+2 = 4
+        Assert.Equal(4, result.Stages["train"].Outputs["x"]!.GetValue<double>());
+        Assert.Equal(4, result.Stages["after"].Outputs["value"]!.GetValue<double>());
+        Assert.Equal(2, result.Stages["train[iter=2].step"].Outputs["sum"]!.GetValue<double>() - 2);
+        using var store = home.OpenStore();
+        var steps = store.GetStages(result.RunId).Where(s => s.StageId == "step").OrderBy(s => s.Iteration).ToList();
+        Assert.Equal([0, 1, 2], steps.Select(s => s.Iteration!.Value));
+        Assert.Equal(["train[iter=0].step", "train[iter=1].step", "train[iter=2].step"], steps.Select(s => s.InstanceId));
+    }
+
+    [Fact]
+    public async Task RepeatUntil_StopsWhenTheConditionHolds()
+    {
+        using var home = new TestHome();
+        var result = await home.RunAsync("""
+            name: until
+            stages:
+              grow:
+                until: "${{ loop.x >= 10 }}"
+                max: 20
+                carry: { x: 1 }
+                stages:
+                  double: { uses: test.add, with: { a: "${{ loop.x }}", b: "${{ loop.x }}" } }
+                next: { x: "${{ stages.double.outputs.sum }}" }
+            """);
+        Assert.Equal(16, result.Stages["grow"].Outputs["x"]!.GetValue<double>());
+        Assert.Equal(4, result.Stages["grow"].Metrics["repeat/iterations"]);
+        Assert.False(result.Stages.ContainsKey("grow[iter=4].double"));
+    }
+
+    [Fact]
+    public async Task RepeatUntil_StopsAtMax()
+    {
+        using var home = new TestHome();
+        var result = await home.RunAsync("""
+            name: max
+            stages:
+              grow:
+                until: "${{ loop.x < 0 }}"
+                max: 3
+                carry: { x: 1 }
+                stages:
+                  inc: { uses: test.add, with: { a: "${{ loop.x }}", b: 1 } }
+                next: { x: "${{ stages.inc.outputs.sum }}" }
+            """);
+        Assert.Equal(4, result.Stages["grow"].Outputs["x"]!.GetValue<double>());
+        Assert.Equal(3, result.Stages["grow"].Metrics["repeat/iterations"]);
+    }
+
+    [Fact]
+    public async Task FailingSubStage_FailsTheRepeat_AndSkipsItsDependents()
+    {
+        using var home = new TestHome();
+        var result = await home.RunAsync("""
+            name: loopfail
+            stages:
+              train:
+                repeat: 2
+                carry: { x: 0 }
+                stages:
+                  bad: { uses: test.fail, with: { times: 9 } }
+              after: { uses: test.echo, with: { value: "${{ stages.train.outputs.x }}" } }
+            """);
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Equal(StageStatus.Failed, result.Stages["train"].Status);
+        Assert.Contains("iteration 0", result.Stages["train"].Error);
+        Assert.Equal(StageStatus.Skipped, result.Stages["after"].Status);
+    }
+}

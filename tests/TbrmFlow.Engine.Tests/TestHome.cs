@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using TbrmFlow.Engine.Running;
+using TbrmFlow.Engine.Store;
+using TbrmFlow.Workflows.Parsing;
+
+namespace TbrmFlow.Engine.Tests;
+
+/// <summary>A temporary engine home with a real engine; deleted on dispose.</summary>
+public sealed class TestHome : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public TestHome(int? parallel = null, bool noCache = false)
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "tbrmflow-test-" + Guid.NewGuid().ToString("n")[..8]);
+        System.IO.Directory.CreateDirectory(Directory);
+        Options = new EngineOptions { HomeDirectory = Directory, Parallel = parallel, NoCache = noCache };
+        _services = EngineHost.Build(Options);
+    }
+
+    public string Directory { get; }
+
+    public EngineOptions Options { get; }
+
+    public WorkflowRunner Runner => EngineHost.Runner(_services);
+
+    public string File(string name) => Path.Combine(Directory, name);
+
+    public Task<RunResult> RunAsync(string yaml, IRunObserver? observer = null, Dictionary<string, JsonNode?>? overrides = null, CancellationToken ct = default) =>
+        Runner.RunAsync(WorkflowParser.Parse(yaml, "test.yaml"), overrides ?? [], observer ?? new RecordingObserver(), ct);
+
+    public RunStore OpenStore() => new(Options.ResolvedStorePath);
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A child process may still hold a file for a moment; the temp folder is cleaned by the OS.
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TbrmFlow.Torch.Tests;
+
+/// <summary>Fails CI when libtorch does not load or autograd is broken.</summary>
+public sealed class NativeLoadTests
+{
+    [Fact]
+    public void Backward_GivesAnalyticGradient()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        // f(x) = sum(x^3 + 2x) => df/dx = 3x^2 + 2; at x = [1, -2, 0.5]: [5, 14, 2.75]
+        var x = tensor(new[] { 1f, -2f, 0.5f }, requires_grad: true);
+        var f = (x.pow(3) + (2 * x)).sum();
+        f.backward();
+        Assert.Equal(new[] { 5f, 14f, 2.75f }, x.grad!.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Seed_MakesRandomDrawsRepeatable()
+    {
+        using var scope = NewDisposeScope();
+        TorchRuntime.Seed(7);
+        var a = randn(5).data<float>().ToArray();
+        TorchRuntime.Seed(7);
+        var b = randn(5).data<float>().ToArray();
+        TorchRuntime.Seed(8);
+        var c = randn(5).data<float>().ToArray();
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("auto")]
+    public void ResolveDevice_FallsBackToCpuWithoutCuda(string name)
+    {
+        Assert.Equal(DeviceType.CPU, TorchRuntime.ResolveDevice(name).type);
+    }
+
+    [Fact]
+    public void ResolveDevice_RejectsUnknownNamesWithTheAllowedOnes()
+    {
+        var error = Assert.Throws<ArgumentException>(() => TorchRuntime.ResolveDevice("tpu"));
+        Assert.Contains("auto, cpu, cuda, cuda:N", error.Message, StringComparison.Ordinal);
+    }
+}

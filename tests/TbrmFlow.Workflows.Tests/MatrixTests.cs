@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using TbrmFlow.Workflows.Analysis;
+using TbrmFlow.Workflows.Model;
+
+namespace TbrmFlow.Workflows.Tests;
+
+public sealed class MatrixTests
+{
+    private static readonly JsonObject Scope = new() { ["params"] = new JsonObject { ["seeds"] = new JsonArray(1, 2) } };
+
+    private static List<string> Ids(MatrixDefinition m) => [.. MatrixExpander.Expand(m, Scope).Select(c => MatrixExpander.InstanceId("s", c))];
+
+    private static JsonObject Obj(string json) => JsonNode.Parse(json)!.AsObject();
+
+    [Fact]
+    public void CartesianProduct_InAxisOrder()
+    {
+        var m = new MatrixDefinition { Axes = [new("lr", new JsonArray(0.1, 0.2)), new("seed", new JsonArray(1, 2))] };
+        Assert.Equal(["s[lr=0.1,seed=1]", "s[lr=0.1,seed=2]", "s[lr=0.2,seed=1]", "s[lr=0.2,seed=2]"], Ids(m));
+    }
+
+    [Fact]
+    public void Exclude_RemovesEveryCellItMatches()
+    {
+        var m = new MatrixDefinition
+        {
+            Axes = [new("lr", new JsonArray(0.1, 0.2)), new("seed", new JsonArray(1, 2))],
+            Exclude = [Obj("""{"lr":0.2}"""), Obj("""{"lr":0.1,"seed":2}""")],
+        };
+        Assert.Equal(["s[lr=0.1,seed=1]"], Ids(m));
+    }
+
+    [Fact]
+    public void Include_ExtendsMatchingCells_OrAddsNewOnes()
+    {
+        var m = new MatrixDefinition
+        {
+            Axes = [new("policy", new JsonArray("sft", "tbrm"))],
+            Include = [Obj("""{"policy":"tbrm","beta":0.05}"""), Obj("""{"policy":"grpo","group":4}""")],
+        };
+        Assert.Equal(["s[policy=sft]", "s[policy=tbrm,beta=0.05]", "s[policy=grpo,group=4]"], Ids(m));
+    }
+
+    [Fact]
+    public void TemplateAxis_IsEvaluatedFromParams()
+    {
+        var m = new MatrixDefinition { Axes = [new("seed", JsonValue.Create("${{ params.seeds }}"))] };
+        Assert.Equal(["s[seed=1]", "s[seed=2]"], Ids(m));
+    }
+
+    [Fact]
+    public void Dependencies_FollowReferencesAndEvaluateMatrixKeys()
+    {
+        var stage = new StageDefinition
+        {
+            Id = "eval", Uses = "t.eval", Needs = ["data"],
+            With = new JsonObject { ["checkpoint"] = "${{ stages[matrix.policy].outputs.checkpoint }}", ["problems"] = "${{ stages.data.outputs.train }}" },
+        };
+        Assert.Equal(["data", "tbrm"], Dependencies.Of(stage, Obj("""{"policy":"tbrm"}"""), Scope));
+    }
+}
