@@ -11,5 +11,6 @@ var root = new RootCommand("TbrmFlow: reinforcement-learning experiments on lang
     ShowCommand.Create(),
     SchemaCommand.Create(),
     ActivitiesCommand.Create(),
+    EvalCommand.Create(),
 };
 return await CommandLine.InvokeAsync(root, args);

@@ -6,6 +6,15 @@ namespace TbrmFlow.Torch;
 public static class TorchRuntime
 {
     /// <summary>
+    /// Environment variable read once at load: the number of intra-op threads libtorch uses.
+    /// Small models on a busy 2-core machine run ~10x faster with 1 (OpenMP threads spin-wait
+    /// for each other when the cores are shared); see docs/models.md.
+    /// </summary>
+    public const string ThreadsVariable = "TBRMFLOW_TORCH_THREADS";
+
+    private static int _threadsApplied;
+
+    /// <summary>
     /// Forces the native libraries to load now, so that a broken install fails with its real cause
     /// at start rather than inside the first stage.
     /// </summary>
@@ -21,6 +30,19 @@ public static class TorchRuntime
             throw new InvalidOperationException(
                 "libtorch could not be loaded: " + e.Message + " (see docs/torchsharp-on-debian12.md; run 'ldd' on libLibTorchSharp.so in the output folder)", e);
         }
+        if (Interlocked.Exchange(ref _threadsApplied, 1) == 0
+            && int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out var threads) && threads > 0)
+        {
+            torch.set_num_threads(threads);
+        }
+    }
+
+    /// <summary>Sets libtorch's intra-op thread count (see <see cref="ThreadsVariable"/>).</summary>
+    public static void SetThreads(int threads)
+    {
+        EnsureLoaded();
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        torch.set_num_threads(threads);
     }
 
     /// <summary>Seeds libtorch's generators (CPU and, when present, CUDA).</summary>
