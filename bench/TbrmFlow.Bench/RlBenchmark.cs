@@ -98,7 +98,12 @@ public sealed class RlBenchmark : IBenchmark
 
     private static T Configure<T>(T request, int steps, int prompts) where T : OnlineRequest => request with
     {
-        Steps = steps, PromptsPerStep = prompts, MaxNewTokens = 5, CheckpointEvery = 0, Threads = 1, LogEvery = 1,
+        Steps = steps,
+        PromptsPerStep = prompts,
+        MaxNewTokens = 5,
+        CheckpointEvery = 0,
+        Threads = 1,
+        LogEvery = 1,
     };
 
     private static (Checkpoint Policy, PromptSet Prompts) Setup(string root, string preset)

@@ -82,7 +82,9 @@ public sealed partial class OnlineLoop(IActivityContext ctx, OnlineRequest reque
         var staging = ctx.Artifacts.CreateStaging();
         ModelCheckpoint.Save(staging, model, tokenizer, new TrainingState
         {
-            Step = request.Steps, DataPosition = cursor.Position, Producer = activity,
+            Step = request.Steps,
+            DataPosition = cursor.Position,
+            Producer = activity,
             Lineage = [.. policy.State.Lineage, request.Policy.Hash ?? request.Policy.Path],
         });
         var stored = await ctx.Artifacts.CommitAsync(ArtifactKind.Checkpoint, staging, cancellationToken);

@@ -12,8 +12,14 @@ public sealed class PpoHandler(IActivityContextAccessor context) : IRequestHandl
     {
         var settings = new PpoSettings
         {
-            Clip = request.Clip, KlCoef = request.KlCoef, EntropyCoef = request.EntropyCoef, ValueClip = request.ValueClip,
-            CriticLearningRate = request.CriticLearningRate, Gamma = request.Gamma, Lambda = request.Lambda, GradClip = request.GradClip,
+            Clip = request.Clip,
+            KlCoef = request.KlCoef,
+            EntropyCoef = request.EntropyCoef,
+            ValueClip = request.ValueClip,
+            CriticLearningRate = request.CriticLearningRate,
+            Gamma = request.Gamma,
+            Lambda = request.Lambda,
+            GradClip = request.GradClip,
         };
         return new OnlineLoop(context.Current, request, "rl.ppo").RunAsync(setup => new PpoRule(setup, settings), cancellationToken);
     }

@@ -39,7 +39,10 @@ public sealed class GenerateHandler(IActivityContextAccessor context) : IRequest
             var seed = OnlineSeed(request.Seed, request.Offset + start);
             var options = new GenerationOptions
             {
-                NumSamples = request.RolloutsPerPrompt, Temperature = request.Temperature, MaxNewTokens = request.MaxNewTokens, Seed = seed,
+                NumSamples = request.RolloutsPerPrompt,
+                Temperature = request.Temperature,
+                MaxNewTokens = request.MaxNewTokens,
+                Seed = seed,
             };
             var set = RolloutSampler.Sample(checkpoint.Model, checkpoint.Tokenizer, chunk, reward, options);
             records.AddRange(Records(set, checkpointId, options));
@@ -77,7 +80,10 @@ public sealed class GenerateHandler(IActivityContextAccessor context) : IRequest
                 CheckpointId = checkpointId,
                 Sampling = new SamplingSettings
                 {
-                    Temperature = options.Temperature, MaxNewTokens = options.MaxNewTokens, Seed = options.Seed ?? 0, SampleIndex = i % options.NumSamples,
+                    Temperature = options.Temperature,
+                    MaxNewTokens = options.MaxNewTokens,
+                    Seed = options.Seed ?? 0,
+                    SampleIndex = i % options.NumSamples,
                 },
                 ResponseText = set.Texts[i],
                 Answer = set.Problems[i].Answer,

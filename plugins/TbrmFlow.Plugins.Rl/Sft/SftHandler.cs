@@ -87,7 +87,10 @@ public sealed class SftHandler(IActivityContextAccessor context) : IRequestHandl
         var lineage = request.Init is null ? new List<string>() : [request.Init.Hash ?? request.Init.Path];
         ModelCheckpoint.Save(staging, model, tokenizer, new TrainingState
         {
-            Step = request.Steps, DataPosition = cursor.Position, Producer = "rl.sft", Lineage = lineage,
+            Step = request.Steps,
+            DataPosition = cursor.Position,
+            Producer = "rl.sft",
+            Lineage = lineage,
         });
         var stored = await ctx.Artifacts.CommitAsync(ArtifactKind.Checkpoint, staging, cancellationToken);
         return new SftResult { Checkpoint = new Checkpoint(stored.Path, stored.Hash), Steps = request.Steps, FinalLoss = loss };

@@ -62,14 +62,17 @@ public sealed class TbrmUpdateHandler(IActivityContextAccessor context) : IReque
         var staging = ctx.Artifacts.CreateStaging();
         ModelCheckpoint.Save(staging, policy.Model, policy.Tokenizer, new TrainingState
         {
-            Step = policy.State.Step + request.Steps, Producer = "rl.tbrm.update",
+            Step = policy.State.Step + request.Steps,
+            Producer = "rl.tbrm.update",
             Lineage = [.. policy.State.Lineage, request.Policy.Hash ?? request.Policy.Path],
         });
         var stored = await ctx.Artifacts.CommitAsync(ArtifactKind.Checkpoint, staging, cancellationToken);
         return new OnlineResult
         {
-            Checkpoint = new Checkpoint(stored.Path, stored.Hash), Steps = request.Steps,
-            FinalRewardMean = trajectories.Average(t => t.Reward), EvalAvgAt1 = null,
+            Checkpoint = new Checkpoint(stored.Path, stored.Hash),
+            Steps = request.Steps,
+            FinalRewardMean = trajectories.Average(t => t.Reward),
+            EvalAvgAt1 = null,
         };
     }
 }

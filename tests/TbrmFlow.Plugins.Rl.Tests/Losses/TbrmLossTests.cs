@@ -118,15 +118,15 @@ public sealed class TbrmLossTests
             Loss(frozen, freezeV: true).backward();
         }
         var frozenGrad = T.Values(frozen.grad!);
-        const double h = 1e-6;
+        const double Eps = 1e-6;
         var maxFrozenGap = 0.0;
         for (var i = 0; i < D * V; i++)
         {
             var plus = weights.detach().clone();
-            plus.view(-1)[i] += h;
+            plus.view(-1)[i] += Eps;
             var minus = weights.detach().clone();
-            minus.view(-1)[i] -= h;
-            var numeric = (T.Scalar(Loss(plus, false)) - T.Scalar(Loss(minus, false))) / (2 * h);
+            minus.view(-1)[i] -= Eps;
+            var numeric = (T.Scalar(Loss(plus, false)) - T.Scalar(Loss(minus, false))) / (2 * Eps);
             Assert.True(Math.Abs(numeric - autograd[i]) < 1e-5 * Math.Max(1, Math.Abs(numeric)), $"W[{i}]: numeric {numeric}, autograd {autograd[i]}");
             maxFrozenGap = Math.Max(maxFrozenGap, Math.Abs(numeric - frozenGrad[i]));
         }

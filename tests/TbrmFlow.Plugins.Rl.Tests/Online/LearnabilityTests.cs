@@ -101,6 +101,12 @@ public sealed class LearnabilityTests(TinyPolicy tiny)
 
     private T Configure<T>(T request) where T : OnlineRequest => request with
     {
-        EvalPrompts = tiny.Prompts, EvalSize = 20, Steps = 2, PromptsPerStep = 8, MaxNewTokens = 4, CheckpointEvery = 0, Threads = 1,
+        EvalPrompts = tiny.Prompts,
+        EvalSize = 20,
+        Steps = 2,
+        PromptsPerStep = 8,
+        MaxNewTokens = 4,
+        CheckpointEvery = 0,
+        Threads = 1,
     };
 }

@@ -12,7 +12,13 @@ public sealed class ResumeTests(TinyPolicy tiny)
     {
         var request = new TbrmRequest
         {
-            Policy = tiny.Policy, Prompts = tiny.Prompts, Steps = 4, PromptsPerStep = 8, MaxNewTokens = 4, CheckpointEvery = 2, Threads = 1,
+            Policy = tiny.Policy,
+            Prompts = tiny.Prompts,
+            Steps = 4,
+            PromptsPerStep = 8,
+            MaxNewTokens = 4,
+            CheckpointEvery = 2,
+            Threads = 1,
             LearningRate = 1e-3,
         };
         var straight = new RecordingContext(tiny.NewDirectory());

@@ -26,7 +26,13 @@ public sealed class TinyPolicy : IDisposable
         var context = new RecordingContext(Root, "sft");
         var result = context.Run(accessor => new SftHandler(accessor).Handle(new SftRequest
         {
-            Train = Prompts, Steps = 60, BatchSize = 64, LearningRate = 3e-3, WarmupSteps = 5, LogEvery = 10, Threads = 1,
+            Train = Prompts,
+            Steps = 60,
+            BatchSize = 64,
+            LearningRate = 3e-3,
+            WarmupSteps = 5,
+            LogEvery = 10,
+            Threads = 1,
         }, CancellationToken.None)).GetAwaiter().GetResult();
         Policy = result.Checkpoint;
         SftLosses = [.. context.Metrics.Select(m => m.Metrics["train/loss"])];
