@@ -20,8 +20,10 @@ internal static class DagExecutor
             scope.Table.Declare(instance.Stage.Id, instance.Id);
         }
         var ready = new Queue<StageInstance>(plan.Where(i => i.DependsOn.Count == 0));
-        var running = new Dictionary<Task<StageResult>, StageInstance>();
-        while (ready.Count > 0 || running.Count > 0)
+        // Finished instances arrive on a channel: a WhenAny over every running task would cost O(n) per completion.
+        var completions = System.Threading.Channels.Channel.CreateUnbounded<(StageInstance, StageResult)>();
+        var running = 0;
+        while (ready.Count > 0 || running > 0)
         {
             while (ready.Count > 0)
             {
@@ -42,15 +44,17 @@ internal static class DagExecutor
                     Complete(instance, result);
                     continue;
                 }
-                running[ExecuteAsync(run, instance, scope)] = instance;
+                running++;
+                _ = ExecuteAsync(run, instance, scope).ContinueWith(
+                    (t, state) => completions.Writer.TryWrite(((StageInstance)state!, t.Result)), instance, TaskScheduler.Default);
             }
-            if (running.Count == 0)
+            if (running == 0)
             {
                 break;
             }
-            var done = await Task.WhenAny(running.Keys);
-            Complete(running[done], await done);
-            running.Remove(done);
+            var (done, outcome) = await completions.Reader.ReadAsync();
+            running--;
+            Complete(done, outcome);
         }
         return finished;
 

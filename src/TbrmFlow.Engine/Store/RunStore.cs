@@ -29,7 +29,10 @@ public sealed class RunStore : IDisposable
         }
         _db = new RunStoreContext(new DbContextOptionsBuilder<RunStoreContext>().UseSqlite(_connection).Options);
         _db.ChangeTracker.AutoDetectChangesEnabled = false;
+        _writer = new StoreWriter(Path);
     }
+
+    private readonly StoreWriter _writer;
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -37,76 +40,53 @@ public sealed class RunStore : IDisposable
     /// <summary>The schema version after migrations.</summary>
     public int SchemaVersion { get; }
 
-    /// <summary>Inserts or updates a run.</summary>
-    public void SaveRun(RunRecord run) => Write(db =>
-    {
-        if (db.Runs.AsNoTracking().Any(r => r.Id == run.Id))
-        {
-            db.Runs.Update(run);
-        }
-        else
-        {
-            db.Runs.Add(run);
-        }
-    });
+    /// <summary>Inserts or updates a run (written in the background; reads below see it).</summary>
+    public void SaveRun(RunRecord run) => _writer.Enqueue(Copy(run));
 
-    /// <summary>Inserts (Id 0) or updates a stage instance; the record gets its row id.</summary>
-    public void SaveStage(StageRecord stage) => Write(db =>
-    {
-        if (stage.Id == 0)
-        {
-            db.Stages.Add(stage);
-        }
-        else
-        {
-            db.Stages.Update(stage);
-        }
-    });
+    /// <summary>Inserts or updates a stage instance, keyed by run and instance id.</summary>
+    public void SaveStage(StageRecord stage) => _writer.Enqueue(Copy(stage));
 
-    /// <summary>Inserts or updates an attempt.</summary>
-    public void SaveAttempt(AttemptRecord attempt) => Write(db =>
+    /// <summary>Inserts or updates an attempt, keyed by run, instance and number.</summary>
+    public void SaveAttempt(AttemptRecord attempt) => _writer.Enqueue(Copy(attempt));
+
+    /// <summary>Waits until every save so far is committed.</summary>
+    public void Flush() => _writer.FlushAsync().GetAwaiter().GetResult();
+
+    private static T Copy<T>(T record) where T : class
     {
-        if (attempt.Id == 0)
+        var copy = (T)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(T));
+        foreach (var p in typeof(T).GetProperties())
         {
-            db.Attempts.Add(attempt);
+            p.SetValue(copy, p.GetValue(record));
         }
-        else
-        {
-            db.Attempts.Update(attempt);
-        }
-    });
+        return copy;
+    }
 
     /// <summary>One run, or null.</summary>
-    public RunRecord? GetRun(string id) => Read(db => db.Runs.AsNoTracking().FirstOrDefault(r => r.Id == id));
+    public RunRecord? GetRun(string id) => ReadFlushed(db => db.Runs.AsNoTracking().FirstOrDefault(r => r.Id == id));
 
     /// <summary>The newest runs first.</summary>
-    public List<RunRecord> ListRuns(int limit) => Read(db => db.Runs.AsNoTracking().OrderByDescending(r => r.StartedAt).Take(limit).ToList());
+    public List<RunRecord> ListRuns(int limit) => ReadFlushed(db => db.Runs.AsNoTracking().OrderByDescending(r => r.StartedAt).Take(limit).ToList());
 
     /// <summary>A run's stage instances in start order.</summary>
-    public List<StageRecord> GetStages(string runId) => Read(db => db.Stages.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Id).ToList());
+    public List<StageRecord> GetStages(string runId) => ReadFlushed(db => db.Stages.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Id).ToList());
 
     /// <summary>A run's attempts in start order.</summary>
-    public List<AttemptRecord> GetAttempts(string runId) => Read(db => db.Attempts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.Id).ToList());
+    public List<AttemptRecord> GetAttempts(string runId) => ReadFlushed(db => db.Attempts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.Id).ToList());
 
     /// <summary>The newest succeeded stage with this cache key (from any run), or null.</summary>
-    public StageRecord? FindCached(string cacheKey) => Read(db => db.Stages.AsNoTracking()
-        .Where(s => s.CacheKey == cacheKey && (s.Status == "succeeded" || s.Status == "cached"))
-        .OrderByDescending(s => s.Id).FirstOrDefault());
+    public StageRecord? FindCached(string cacheKey) => Read(db => CachedQuery(db, cacheKey));
 
-    private void Write(Action<RunStoreContext> change)
+    // Compiled once: this lookup runs for every cacheable stage, so LINQ translation must not.
+    private static readonly Func<RunStoreContext, string, StageRecord?> CachedQuery = EF.CompileQuery((RunStoreContext db, string key) =>
+        db.Stages.AsNoTracking()
+            .Where(s => s.CacheKey == key && (s.Status == "succeeded" || s.Status == "cached"))
+            .OrderByDescending(s => s.Id).FirstOrDefault());
+
+    private T ReadFlushed<T>(Func<RunStoreContext, T> query)
     {
-        lock (_gate)
-        {
-            try
-            {
-                change(_db);
-                _db.SaveChanges();
-            }
-            finally
-            {
-                _db.ChangeTracker.Clear();
-            }
-        }
+        Flush();
+        return Read(query);
     }
 
     private T Read<T>(Func<RunStoreContext, T> query)
@@ -120,6 +100,7 @@ public sealed class RunStore : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _db.Dispose();
         _connection.Dispose();
     }

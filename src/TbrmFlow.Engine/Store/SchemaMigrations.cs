@@ -27,7 +27,7 @@ public static class SchemaMigrations
         CREATE TABLE attempts (
             Id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, RunId TEXT NOT NULL, InstanceId TEXT NOT NULL, Number INTEGER NOT NULL,
             Status TEXT NOT NULL, StartedAt TEXT NOT NULL, FinishedAt TEXT NULL, Error TEXT NULL);
-        CREATE INDEX IX_attempts_RunId ON attempts (RunId, InstanceId);
+        CREATE UNIQUE INDEX IX_attempts_RunId_InstanceId_Number ON attempts (RunId, InstanceId, Number);
         """,
     ];
 

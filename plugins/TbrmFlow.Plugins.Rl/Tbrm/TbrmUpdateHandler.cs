@@ -1,0 +1,78 @@
+using Mediator;
+using TbrmFlow.Abstractions;
+using TbrmFlow.Abstractions.Artifacts;
+using TbrmFlow.Plugins.Rl.Losses;
+using TbrmFlow.Plugins.Rl.Online;
+using TbrmFlow.Plugins.Rl.Rollouts;
+using TbrmFlow.Plugins.Rl.Training;
+using TbrmFlow.Torch;
+using TbrmFlow.Torch.Checkpoints;
+using static TorchSharp.torch;
+
+namespace TbrmFlow.Plugins.Rl.Tbrm;
+
+/// <summary>Loads the RolloutBatch and runs <see cref="PolicyUpdate"/> with <see cref="TbrmRule"/> for the requested steps.</summary>
+public sealed class TbrmUpdateHandler(IActivityContextAccessor context) : IRequestHandler<TbrmUpdateRequest, OnlineResult>
+{
+    /// <inheritdoc />
+    public async ValueTask<OnlineResult> Handle(TbrmUpdateRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Steps < 1 || request.BatchSize < 0 || !(request.Beta > 0))
+        {
+            throw new ArgumentException($"steps must be >= 1, batch_size >= 0 and beta > 0 (got {request.Steps}, {request.BatchSize}, {request.Beta})");
+        }
+        var ctx = context.Current;
+        TorchThreads.Apply(request.Threads);
+        TorchRuntime.Seed(request.Seed);
+        var records = RolloutFiles.Read(request.Rollouts.Path);
+        var sampled = records.Select(r => r.Sampling.Temperature).Distinct().ToList();
+        if (sampled.Any(t => Math.Abs(t - request.Temperature) > 1e-9))
+        {
+            throw new ArgumentException($"temperature {request.Temperature} differs from the rollouts' sampling temperature ({string.Join(", ", sampled)}); the temperature that defines Q must be the sampling one");
+        }
+        var device = TorchRuntime.ResolveDevice(request.Device);
+        using var policy = ModelCheckpoint.Load(request.Policy.Path, device);
+        using var reference = ModelCheckpoint.Load((request.Reference ?? request.Policy).Path, device);
+        foreach (var p in reference.Model.parameters())
+        {
+            p.requires_grad = false;
+        }
+        var trajectories = records.Select(r => new Trajectory(r.PromptTokens, r.ResponseTokens, r.LogProbs,
+            request.SignedReward ? (2 * r.Reward) - 1 : r.Reward)).ToList();
+        var options = new TbrmOptions { Beta = request.Beta, RewardScale = request.RewardScale, CalibrateV = request.CalibrateV };
+        using var rule = new TbrmRule(options, request.Variant);
+        using var optimizer = optim.AdamW(policy.Model.parameters(), request.LearningRate);
+        var cursor = new PromptCursor<Trajectory>(trajectories, request.Seed);
+        var size = request.BatchSize > 0 ? request.BatchSize : trajectories.Count;
+        policy.Model.train();
+        var loss = double.NaN;
+        for (var step = 1; step <= request.Steps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var batch = TrajectoryBatch.Build(cursor.Next(size), policy.Tokenizer.PadId, device);
+            var (tensors, gradNorm) = PolicyUpdate.Apply(policy.Model, reference.Model, rule, optimizer, batch, request.Temperature, request.MicroBatchSize, request.GradClip);
+            var metrics = MetricReader.Read(tensors);
+            metrics[MetricNames.GradNorm] = gradNorm;
+            metrics[MetricNames.RewardMean] = batch.Rewards.mean().item<float>();
+            loss = metrics[MetricNames.Loss];
+            ctx.LogMetrics(step, metrics);
+            ctx.ReportProgress(step, request.Steps, $"loss {loss:0.###}");
+        }
+        var staging = ctx.Artifacts.CreateStaging();
+        ModelCheckpoint.Save(staging, policy.Model, policy.Tokenizer, new TrainingState
+        {
+            Step = policy.State.Step + request.Steps,
+            Producer = "rl.tbrm.update",
+            Lineage = [.. policy.State.Lineage, request.Policy.Hash ?? request.Policy.Path],
+        });
+        var stored = await ctx.Artifacts.CommitAsync(ArtifactKind.Checkpoint, staging, cancellationToken);
+        return new OnlineResult
+        {
+            Checkpoint = new Checkpoint(stored.Path, stored.Hash),
+            Steps = request.Steps,
+            FinalRewardMean = trajectories.Average(t => t.Reward),
+            EvalAvgAt1 = null,
+        };
+    }
+}

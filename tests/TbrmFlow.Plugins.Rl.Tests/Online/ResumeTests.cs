@@ -1,0 +1,46 @@
+using TbrmFlow.Plugins.Rl.Tbrm;
+using TbrmFlow.Plugins.Rl.Tests.Support;
+using TbrmFlow.Torch.Checkpoints;
+
+namespace TbrmFlow.Plugins.Rl.Tests.Online;
+
+[Collection(TinyPolicyGroup.Name)]
+public sealed class ResumeTests(TinyPolicy tiny)
+{
+    [Fact]
+    public async Task InterruptedRun_ResumesFromItsCheckpoint_AndEndsWithTheSameWeights()
+    {
+        var request = new TbrmRequest
+        {
+            Policy = tiny.Policy,
+            Prompts = tiny.Prompts,
+            Steps = 4,
+            PromptsPerStep = 8,
+            MaxNewTokens = 4,
+            CheckpointEvery = 2,
+            Threads = 1,
+            LearningRate = 1e-3,
+        };
+        var straight = new RecordingContext(tiny.NewDirectory());
+        var expected = await straight.Run(a => new TbrmHandler(a).Handle(request, CancellationToken.None));
+
+        var root = tiny.NewDirectory();
+        var interrupted = new FaultInjectingContext(root, failAtStep: 3);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => interrupted.Run(a => new TbrmHandler(a).Handle(request, CancellationToken.None)));
+        var resumed = new RecordingContext(root) { Attempt = 2 };
+        var actual = await resumed.Run(a => new TbrmHandler(a).Handle(request, CancellationToken.None));
+
+        Assert.Contains(resumed.Logs, l => l.Contains("resumed from step 2", StringComparison.Ordinal));
+        Assert.Equal([3L, 4L], resumed.Metrics.Select(m => m.Step).Distinct());
+        Assert.Equal(4, actual.Steps);
+        // Same sampling seeds, data position and optimiser state: the same trajectory, bit for bit on CPU.
+        Assert.Equal(straight.Metrics.Single(m => m.Step == 4).Metrics["train/loss"], resumed.Metrics.Single(m => m.Step == 4).Metrics["train/loss"], 6);
+        using var a = ModelCheckpoint.Load(expected.Checkpoint.Path);
+        using var b = ModelCheckpoint.Load(actual.Checkpoint.Path);
+        var other = b.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in a.Model.named_parameters())
+        {
+            Assert.True(parameter.allclose(other[name], rtol: 0, atol: 1e-6), $"{name} differs after resume");
+        }
+    }
+}
