@@ -2,6 +2,8 @@ using System.Numerics;
 using TbrmFlow.Abstractions.Artifacts;
 using TbrmFlow.Plugins.Data.Arithmetic;
 
+using TbrmFlow.Testing;
+
 namespace TbrmFlow.Plugins.Data.Tests.Arithmetic;
 
 public sealed class ArithmeticTests

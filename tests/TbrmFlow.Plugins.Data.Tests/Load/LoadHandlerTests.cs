@@ -2,6 +2,8 @@ using Parquet.Serialization;
 using TbrmFlow.Abstractions.Artifacts;
 using TbrmFlow.Plugins.Data.Load;
 
+using TbrmFlow.Testing;
+
 namespace TbrmFlow.Plugins.Data.Tests.Load;
 
 public sealed class LoadHandlerTests : IDisposable

@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using TbrmFlow.Abstractions.Artifacts;
 using TbrmFlow.Plugins.Data.Template;
 
+using TbrmFlow.Testing;
+
 namespace TbrmFlow.Plugins.Data.Tests.Template;
 
 public sealed class TemplateHandlerTests : IDisposable

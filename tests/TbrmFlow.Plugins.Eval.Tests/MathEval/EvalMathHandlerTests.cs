@@ -2,6 +2,7 @@ using TbrmFlow.Abstractions.Artifacts;
 using TbrmFlow.Plugins.Eval.Answers;
 using TbrmFlow.Plugins.Eval.MathEval;
 using TbrmFlow.Plugins.Eval.Reports;
+using TbrmFlow.Testing;
 using TbrmFlow.Torch.Checkpoints;
 using TbrmFlow.Torch.Generation;
 using TbrmFlow.Torch.Models;

@@ -1,36 +1,57 @@
 using TbrmFlow.Abstractions;
 using TbrmFlow.Engine.Artifacts;
 
-namespace TbrmFlow.Plugins.Data.Tests;
+namespace TbrmFlow.Testing;
 
 /// <summary>A real activity context for handler tests: a LocalArtifactStore in a temp directory; metrics and logs are kept in lists.</summary>
 public sealed class RecordingActivityContext : IActivityContext, IActivityContextAccessor, IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("tbrmflow-data-").FullName;
-
+    /// <summary>Creates the context in a new temporary directory.</summary>
     public RecordingActivityContext()
     {
-        Artifacts = new LocalArtifactStore(Path.Combine(_root, "artifacts"));
-        StateDirectory = Directory.CreateDirectory(Path.Combine(_root, "state")).FullName;
+        Root = Directory.CreateTempSubdirectory("tbrmflow-test-").FullName;
+        Artifacts = new LocalArtifactStore(Path.Combine(Root, "artifacts"));
+        StateDirectory = Directory.CreateDirectory(Path.Combine(Root, "state")).FullName;
     }
 
-    public string Root => _root;
+    /// <summary>The temporary directory (deleted on dispose).</summary>
+    public string Root { get; }
+
+    /// <inheritdoc />
     public string RunId => "test-run";
+
+    /// <inheritdoc />
     public string StageId => "test-stage";
+
+    /// <inheritdoc />
     public int Attempt => 1;
+
+    /// <inheritdoc />
     public string StateDirectory { get; }
+
+    /// <inheritdoc />
     public IArtifactStore Artifacts { get; }
+
+    /// <inheritdoc />
     public IActivityContext Current => this;
+
+    /// <summary>Every LogMetrics call, in order.</summary>
     public List<(long Step, IReadOnlyDictionary<string, double> Metrics)> Metrics { get; } = [];
+
+    /// <summary>Every Log line, in order.</summary>
     public List<string> Logs { get; } = [];
 
+    /// <inheritdoc />
     public void ReportProgress(long done, long total, string? message = null)
     {
     }
 
+    /// <inheritdoc />
     public void LogMetrics(long step, IReadOnlyDictionary<string, double> metrics) => Metrics.Add((step, metrics));
 
+    /// <inheritdoc />
     public void Log(string message) => Logs.Add(message);
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    /// <inheritdoc />
+    public void Dispose() => Directory.Delete(Root, recursive: true);
 }
