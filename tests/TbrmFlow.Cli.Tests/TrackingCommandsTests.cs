@@ -47,7 +47,7 @@ public sealed class TrackingCommandsTests : IDisposable
         }
         var png = Path.Combine(_dir, "chart.png");
 
-        var (code, output, _) = await Invoke(["compare", ids[0], ids[1][..8], "--store", Path.Combine(_dir, "mlruns"), "--out", png]);
+        var (code, output, _) = await Invoke(["compare", ids[0], ids[1][..8], "--mlruns", Path.Combine(_dir, "mlruns"), "--out", png]);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("beta", output);
@@ -61,7 +61,7 @@ public sealed class TrackingCommandsTests : IDisposable
     public async Task Compare_UnknownRun_IsBadInputWithMessage()
     {
         _ = new MlflowFileStore(Path.Combine(_dir, "mlruns"));
-        var (code, _, error) = await Invoke(["compare", "feedbeef", "--store", Path.Combine(_dir, "mlruns")]);
+        var (code, _, error) = await Invoke(["compare", "feedbeef", "--mlruns", Path.Combine(_dir, "mlruns")]);
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("no run 'feedbeef'", error);
     }
@@ -73,7 +73,7 @@ public sealed class TrackingCommandsTests : IDisposable
         Environment.SetEnvironmentVariable(TrackingOptions.TrackingUriVariable, null);
         try
         {
-            var (code, _, error) = await Invoke(["mlflow", "sync", "--store", _dir]);
+            var (code, _, error) = await Invoke(["mlflow", "sync", "--mlruns", _dir]);
             Assert.Equal(ExitCodes.BadInput, code);
             Assert.Contains("--tracking-uri", error);
         }
@@ -89,7 +89,7 @@ public sealed class TrackingCommandsTests : IDisposable
         var store = new MlflowFileStore(Path.Combine(_dir, "mlruns"));
         store.CreateRun("0", "r", "u", 1, new Dictionary<string, string>());
         // Port 9 (discard) on loopback: nothing listens there.
-        var (code, _, error) = await Invoke(["mlflow", "sync", "--tracking-uri", "http://127.0.0.1:9", "--store", Path.Combine(_dir, "mlruns")]);
+        var (code, _, error) = await Invoke(["mlflow", "sync", "--tracking-uri", "http://127.0.0.1:9", "--mlruns", Path.Combine(_dir, "mlruns")]);
         Assert.Equal(ExitCodes.RunFailed, code);
         Assert.Contains("run the command again", error);
         Assert.DoesNotContain("   at ", error);

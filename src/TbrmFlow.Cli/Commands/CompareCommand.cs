@@ -18,7 +18,7 @@ public static class CompareCommand
         var metric = new Option<string>("--metric") { Description = "The metric to chart over steps.", DefaultValueFactory = _ => "train/reward_mean" };
         var output = new Option<string?>("--out") { Description = "Write the chart to this PNG file." };
         var uri = TrackingOptionsBinding.TrackingUriOption();
-        var store = TrackingOptionsBinding.StoreOption();
+        var store = TrackingOptionsBinding.MlrunsOption();
         var command = new Command("compare", "Compare runs: params that differ, final metrics, and a chart of one metric.") { ids, metric, output, uri, store };
         command.SetAction((parse, ct) => CompareAsync(
             parse.GetValue(ids)!, parse.GetValue(metric)!, parse.GetValue(output), new TrackingOptions { TrackingUri = parse.GetValue(uri), LocalStore = parse.GetValue(store)! }, ct));

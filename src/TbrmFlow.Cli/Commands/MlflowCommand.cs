@@ -14,7 +14,7 @@ public static class MlflowCommand
     public static Command Create()
     {
         var uri = TrackingOptionsBinding.TrackingUriOption();
-        var store = TrackingOptionsBinding.StoreOption();
+        var store = TrackingOptionsBinding.MlrunsOption();
         var sync = new Command("sync", "Send what the local store holds and the server lacks (idempotent: nothing is sent twice).") { uri, store };
         sync.SetAction((parse, ct) => SyncAsync(parse.GetValue(uri), parse.GetValue(store)!, ct));
         return new Command("mlflow", "MLflow tracking.") { sync };

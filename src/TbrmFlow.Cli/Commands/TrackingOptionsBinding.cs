@@ -11,8 +11,8 @@ public static class TrackingOptionsBinding
         Description = "MLflow server (http://host:port) or local store directory; default MLFLOW_TRACKING_URI, else ./mlruns.",
     };
 
-    /// <summary><c>--store</c>: the local store that runs are recorded in first.</summary>
-    public static Option<string> StoreOption() => new("--store")
+    /// <summary><c>--mlruns</c>: the local MLflow store that runs are recorded in first.</summary>
+    public static Option<string> MlrunsOption() => new("--mlruns")
     {
         Description = "The local MLflow file store (default ./mlruns).",
         DefaultValueFactory = _ => "mlruns",
