@@ -53,7 +53,9 @@ public sealed class MatrixTests
     {
         var stage = new StageDefinition
         {
-            Id = "eval", Uses = "t.eval", Needs = ["data"],
+            Id = "eval",
+            Uses = "t.eval",
+            Needs = ["data"],
             With = new JsonObject { ["checkpoint"] = "${{ stages[matrix.policy].outputs.checkpoint }}", ["problems"] = "${{ stages.data.outputs.train }}" },
         };
         Assert.Equal(["data", "tbrm"], Dependencies.Of(stage, Obj("""{"policy":"tbrm"}"""), Scope));

@@ -1,6 +1,6 @@
-using Spectre.Console;
 using System.CommandLine;
 using System.Text.Json;
+using Spectre.Console;
 using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Workflows.Schema;
 

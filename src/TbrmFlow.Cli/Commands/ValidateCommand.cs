@@ -1,5 +1,5 @@
-using Spectre.Console;
 using System.CommandLine;
+using Spectre.Console;
 using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Engine.Planning;
 using TbrmFlow.Engine.Running;

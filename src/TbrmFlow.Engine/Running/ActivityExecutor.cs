@@ -125,8 +125,12 @@ internal static class ActivityExecutor
         {
             run.Observer.StageStarted(new StageInfo
             {
-                RunId = run.RunId, StageId = fullId, Activity = descriptor.Type, ActivityVersion = descriptor.Version,
-                Inputs = (JsonObject)inputs.DeepClone(), Attempt = record.Attempts,
+                RunId = run.RunId,
+                StageId = fullId,
+                Activity = descriptor.Type,
+                ActivityVersion = descriptor.Version,
+                Inputs = (JsonObject)inputs.DeepClone(),
+                Attempt = record.Attempts,
             });
             object? response;
             using (ActivityContextAccessor.Enter(context))
@@ -165,8 +169,12 @@ internal static class ActivityExecutor
 
         StageResult Result(StageStatus status, string? error) => new()
         {
-            Status = status, Attempts = record.Attempts, DurationS = clock.Elapsed.TotalSeconds, Outputs = [],
-            Metrics = new Dictionary<string, double>(context.LastMetrics), Error = error,
+            Status = status,
+            Attempts = record.Attempts,
+            DurationS = clock.Elapsed.TotalSeconds,
+            Outputs = [],
+            Metrics = new Dictionary<string, double>(context.LastMetrics),
+            Error = error,
         };
     }
 }

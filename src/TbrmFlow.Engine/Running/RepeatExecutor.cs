@@ -66,9 +66,12 @@ internal static class RepeatExecutor
 
         StageResult Finish(StageStatus status, string? error) => new()
         {
-            Status = status, Attempts = 1, DurationS = clock.Elapsed.TotalSeconds,
+            Status = status,
+            Attempts = 1,
+            DurationS = clock.Elapsed.TotalSeconds,
             Outputs = status == StageStatus.Succeeded ? (JsonObject)carry.DeepClone() : [],
-            Metrics = new Dictionary<string, double> { ["repeat/iterations"] = done }, Error = error,
+            Metrics = new Dictionary<string, double> { ["repeat/iterations"] = done },
+            Error = error,
         };
     }
 

@@ -11,8 +11,13 @@ internal static class StageRecords
     {
         var record = run.Previous.GetValueOrDefault(fullId) ?? new StageRecord
         {
-            RunId = run.RunId, InstanceId = fullId, StageId = instance.Stage.Id, Iteration = iteration,
-            Activity = activity, ActivityVersion = version, Status = "running",
+            RunId = run.RunId,
+            InstanceId = fullId,
+            StageId = instance.Stage.Id,
+            Iteration = iteration,
+            Activity = activity,
+            ActivityVersion = version,
+            Status = "running",
         };
         record.Status = "running";
         record.Activity = activity;

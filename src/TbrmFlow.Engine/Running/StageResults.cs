@@ -9,7 +9,12 @@ internal static class StageResults
 {
     public static StageResult NotRun(StageStatus status, string why) => new()
     {
-        Status = status, Attempts = 0, DurationS = 0, Outputs = [], Metrics = new Dictionary<string, double>(), Error = why,
+        Status = status,
+        Attempts = 0,
+        DurationS = 0,
+        Outputs = [],
+        Metrics = new Dictionary<string, double>(),
+        Error = why,
     };
 
     public static StageResult FromRecord(StageRecord record) => new()

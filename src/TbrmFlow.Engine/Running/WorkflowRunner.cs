@@ -31,9 +31,15 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
         using var store = new RunStore(options.ResolvedStorePath);
         var record = new RunRecord
         {
-            Id = runId, Workflow = workflow.Name, Experiment = workflow.Experiment ?? workflow.Name, SourceFile = workflow.SourceFile,
-            SourceText = workflow.SourceText ?? "", ParamsJson = parameters.ToJsonString(), Status = "running",
-            StartedAt = DateTime.UtcNow, Pid = Environment.ProcessId,
+            Id = runId,
+            Workflow = workflow.Name,
+            Experiment = workflow.Experiment ?? workflow.Name,
+            SourceFile = workflow.SourceFile,
+            SourceText = workflow.SourceText ?? "",
+            ParamsJson = parameters.ToJsonString(),
+            Status = "running",
+            StartedAt = DateTime.UtcNow,
+            Pid = Environment.ProcessId,
         };
         var state = new RunState(runId, parameters, sender, catalog, options, store, observer, cancellationToken);
         var plan = RunPlanner.Plan(workflow.Stages, state.BaseScope());
@@ -79,8 +85,13 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
     {
         var info = new RunInfo
         {
-            RunId = record.Id, WorkflowName = workflow.Name, Experiment = record.Experiment, Description = workflow.Description,
-            SourceFile = workflow.SourceFile, Params = (JsonObject)state.Params.DeepClone(), Resumed = resumed,
+            RunId = record.Id,
+            WorkflowName = workflow.Name,
+            Experiment = record.Experiment,
+            Description = workflow.Description,
+            SourceFile = workflow.SourceFile,
+            Params = (JsonObject)state.Params.DeepClone(),
+            Resumed = resumed,
         };
         state.Observer.RunStarted(info);
         await DagExecutor.RunAsync(state, plan, new ExecutionScope(new OutputTable(null), "", null, null));

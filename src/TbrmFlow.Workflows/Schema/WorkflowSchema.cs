@@ -28,18 +28,22 @@ public static class WorkflowSchema
                     new JsonObject { ["type"] = "integer", ["minimum"] = 1 },
                     new JsonObject
                     {
-                        ["type"] = "object", ["additionalProperties"] = false,
+                        ["type"] = "object",
+                        ["additionalProperties"] = false,
                         ["properties"] = new JsonObject { ["attempts"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1 }, ["backoff"] = Ref("duration") },
                     }),
             },
             ["resources"] = new JsonObject
             {
-                ["type"] = "object", ["additionalProperties"] = false, ["description"] = "What the stage needs (gpu stages run one at a time by default).",
+                ["type"] = "object",
+                ["additionalProperties"] = false,
+                ["description"] = "What the stage needs (gpu stages run one at a time by default).",
                 ["properties"] = new JsonObject { ["gpu"] = Int(0), ["cpu"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 }, ["memory_gb"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 } },
             },
             ["matrix"] = new JsonObject
             {
-                ["type"] = "object", ["description"] = "One stage instance per cell of the cartesian product; include/exclude as in GitHub Actions.",
+                ["type"] = "object",
+                ["description"] = "One stage instance per cell of the cartesian product; include/exclude as in GitHub Actions.",
                 ["properties"] = new JsonObject { ["include"] = ObjectList(), ["exclude"] = ObjectList() },
                 ["additionalProperties"] = new JsonObject { ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "array", ["minItems"] = 1 }, Ref("expression")) },
             },
@@ -61,12 +65,16 @@ public static class WorkflowSchema
                 ["params"] = new JsonObject { ["type"] = "object", ["description"] = "Inputs, overridable with -p name=value.", ["additionalProperties"] = Ref("param") },
                 ["defaults"] = new JsonObject
                 {
-                    ["type"] = "object", ["additionalProperties"] = false, ["description"] = "Stage fields applied to every stage.",
+                    ["type"] = "object",
+                    ["additionalProperties"] = false,
+                    ["description"] = "Stage fields applied to every stage.",
                     ["properties"] = new JsonObject { ["retry"] = Ref("retry"), ["timeout"] = Ref("duration"), ["cache"] = Bool(), ["resources"] = Ref("resources") },
                 },
                 ["stages"] = new JsonObject
                 {
-                    ["type"] = "object", ["minProperties"] = 1, ["description"] = "Stages by id; order is display order, execution follows references.",
+                    ["type"] = "object",
+                    ["minProperties"] = 1,
+                    ["description"] = "Stages by id; order is display order, execution follows references.",
                     ["propertyNames"] = new JsonObject { ["pattern"] = "^[a-z][a-z0-9_-]*$" },
                     ["additionalProperties"] = Ref("stage"),
                 },
@@ -170,7 +178,9 @@ public static class WorkflowSchema
         ["anyOf"] = new JsonArray(
             new JsonObject
             {
-                ["type"] = "object", ["additionalProperties"] = false, ["anyOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("type") }, new JsonObject { ["required"] = new JsonArray("default") }),
+                ["type"] = "object",
+                ["additionalProperties"] = false,
+                ["anyOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("type") }, new JsonObject { ["required"] = new JsonArray("default") }),
                 ["properties"] = new JsonObject
                 {
                     ["type"] = new JsonObject { ["enum"] = new JsonArray("string", "int", "float", "bool", "list", "object") },
