@@ -61,9 +61,9 @@ public sealed class CacheTests
     public async Task NonDeterministicActivity_IsNotCached()
     {
         using var home = new TestHome();
-        const string yaml = "name: nd\nstages:\n  s: { uses: test.fail, with: { times: 0 } }\n";
-        await home.RunAsync(yaml);
-        var second = await home.RunAsync(yaml);
+        const string Yaml = "name: nd\nstages:\n  s: { uses: test.fail, with: { times: 0 } }\n";
+        await home.RunAsync(Yaml);
+        var second = await home.RunAsync(Yaml);
         Assert.Equal(StageStatus.Succeeded, second.Stages["s"].Status);
     }
 }

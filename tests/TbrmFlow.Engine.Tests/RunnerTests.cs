@@ -117,7 +117,7 @@ public sealed class RunnerTests
     public async Task Params_OverridesAreTypedAndChecked()
     {
         using var home = new TestHome();
-        const string yaml = """
+        const string Yaml = """
             name: p
             params:
               a: { type: float, default: 1.5 }
@@ -126,11 +126,11 @@ public sealed class RunnerTests
               s: { uses: test.add, with: { a: "${{ params.a }}", b: 2 } }
               t: { uses: test.echo, with: { label: "${{ params.mode }}" } }
             """;
-        var result = await home.RunAsync(yaml, overrides: new() { ["a"] = JsonValue.Create(4) });
+        var result = await home.RunAsync(Yaml, overrides: new() { ["a"] = JsonValue.Create(4) });
         Assert.Equal(6, result.Stages["s"].Outputs["sum"]!.GetValue<double>());
-        var bad = await Assert.ThrowsAsync<StageInputException>(() => home.RunAsync(yaml, overrides: new() { ["mode"] = JsonValue.Create("z") }));
+        var bad = await Assert.ThrowsAsync<StageInputException>(() => home.RunAsync(Yaml, overrides: new() { ["mode"] = JsonValue.Create("z") }));
         Assert.Contains("must be one of \"x\", \"y\"", bad.Message);
-        var unknown = await Assert.ThrowsAsync<StageInputException>(() => home.RunAsync(yaml, overrides: new() { ["mdoe"] = JsonValue.Create("x") }));
+        var unknown = await Assert.ThrowsAsync<StageInputException>(() => home.RunAsync(Yaml, overrides: new() { ["mdoe"] = JsonValue.Create("x") }));
         Assert.Contains("did you mean 'mode'", unknown.Message);
     }
 

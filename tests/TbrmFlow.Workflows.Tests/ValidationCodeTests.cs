@@ -54,14 +54,14 @@ public sealed partial class ValidationCodeTests
     [Fact]
     public void AllErrors_AreReportedAtOnce()
     {
-        const string text = """
+        const string Text = """
             name: x
             stages:
               a: { uses: t.dat }
               b: { uses: t.data, with: { siz: 1 } }
               c: { uses: t.train, with: { prompts: "${{ stages.zz.outputs.train }}" } }
             """;
-        var (_, diagnostics) = WorkflowValidator.Load(text, TestActivities.Catalog);
+        var (_, diagnostics) = WorkflowValidator.Load(Text, TestActivities.Catalog);
         Assert.Equal(["TF0010", "TF0013", "TF0020"], diagnostics.Select(d => d.Code));
     }
 
