@@ -75,5 +75,48 @@ public sealed class EngineCliTests : IDisposable
         Assert.Contains("no run 'nope'", missing, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Resume_ContinuesAFailedRun_WithoutRerunningFinishedStages()
+    {
+        var store = Path.Combine(_work, "store.db");
+        var extra = Path.Combine(_work, "extra.jsonl");
+        var file = Path.Combine(_work, "two.yaml");
+        await File.WriteAllTextAsync(file, $$"""
+            name: two
+            stages:
+              gen: { uses: data.arithmetic, with: { digits: 1, train_size: 20, test_size: 5, seed: 3 } }
+              extra:
+                uses: data.load
+                needs: [gen]
+                with: { path: "{{extra}}" }
+            """);
+        var (code, stdout, stderr) = await TbrmflowProcess.RunAsync(_work, "run", file, "--json", "--store", store);
+        Assert.Equal(ExitCodes.RunFailed, code);
+        var failed = JsonNode.Parse(stdout)!;
+        var runId = (string)failed["run_id"]!;
+        Assert.Equal("failed", (string?)failed["status"]);
+        Assert.Equal("succeeded", (string?)failed["stages"]!["gen"]!["status"]);
+        Assert.Equal("failed", (string?)failed["stages"]!["extra"]!["status"]);
+        Assert.Contains("extra.jsonl", (string?)failed["stages"]!["extra"]!["error"], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+
+        // Fix the cause, then resume the same run: gen is kept (one attempt, same output), extra runs again.
+        await File.WriteAllTextAsync(extra, "{\"question\": \"1+1\", \"answer\": \"2\"}\n{\"question\": \"2+2\", \"answer\": \"4\"}\n");
+        var (resumeCode, resumed, resumeErr) = await TbrmflowProcess.RunAsync(_work, "resume", runId, "--json", "--store", store);
+        Assert.True(resumeCode == ExitCodes.Ok, resumeErr);
+        var after = JsonNode.Parse(resumed)!;
+        Assert.Equal(runId, (string?)after["run_id"]);
+        Assert.Equal("succeeded", (string?)after["status"]);
+        Assert.Equal(1, (int)after["stages"]!["gen"]!["attempts"]!);
+        Assert.Equal(failed["stages"]!["gen"]!["outputs"]!.ToJsonString(), after["stages"]!["gen"]!["outputs"]!.ToJsonString());
+        Assert.Equal("succeeded", (string?)after["stages"]!["extra"]!["status"]);
+        Assert.DoesNotContain("gen running", resumeErr, StringComparison.Ordinal);
+        Assert.Contains("extra running", resumeErr, StringComparison.Ordinal);
+
+        var (againCode, _, againErr) = await TbrmflowProcess.RunAsync(_work, "resume", "no-such-run", "--store", store);
+        Assert.Equal(ExitCodes.BadInput, againCode);
+        Assert.Contains("no-such-run", againErr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_work, recursive: true);
 }

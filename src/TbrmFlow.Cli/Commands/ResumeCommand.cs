@@ -23,9 +23,9 @@ public static class ResumeCommand
         {
             using var services = CliHost.Build(engine.Build(parse, parse.GetValue(parallel)));
             await using var tracker = TrackingSetup.CreateObserver(new TrackingOptions { TrackingUri = parse.GetValue(trackingUri) });
-            var observer = new CompositeRunObserver(RunOutput.Observer(), tracker);
             var id = parse.GetValue(runId)!;
-            return await RunOutput.ExecuteAsync(id, parse.GetValue(json), () => services.GetRequiredService<WorkflowRunner>().ResumeAsync(id, observer, ct));
+            return await RunOutput.ExecuteAsync(id, parse.GetValue(json),
+                display => services.GetRequiredService<WorkflowRunner>().ResumeAsync(id, new CompositeRunObserver(display, tracker), ct));
         });
         return command;
     }

@@ -50,8 +50,8 @@ public static class RunCommand
             return ExitCodes.BadInput;
         }
         await using var tracker = TrackingSetup.CreateObserver(tracking);
-        var observer = new CompositeRunObserver(RunOutput.Observer(), tracker);
-        var code = await RunOutput.ExecuteAsync(workflow.Name, json, () => services.GetRequiredService<WorkflowRunner>().RunAsync(workflow, overrides, observer, ct));
+        var code = await RunOutput.ExecuteAsync(workflow.Name, json,
+            display => services.GetRequiredService<WorkflowRunner>().RunAsync(workflow, overrides, new CompositeRunObserver(display, tracker), ct));
         Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");
         return code;
     }

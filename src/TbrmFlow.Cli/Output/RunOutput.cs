@@ -6,16 +6,24 @@ namespace TbrmFlow.Cli.Output;
 /// <summary>Shared by run and resume: live display, final table or --json document, exit code.</summary>
 public static class RunOutput
 {
-    /// <summary>The live display: progress bars on a terminal, plain lines when stderr is redirected.</summary>
-    public static IRunObserver Observer() => new ConsoleRunObserver(Terminal.Error);
+    /// <summary>
+    /// True when stderr is an interactive terminal that understands ANSI: then stages that report progress
+    /// get live progress bars; otherwise (a pipe, a file, CI) every event is a plain line.
+    /// </summary>
+    public static bool LiveDisplay =>
+        !Console.IsErrorRedirected && Terminal.Error.Profile.Capabilities.Ansi && Terminal.Error.Profile.Capabilities.Interactive;
 
-    /// <summary>Runs, prints the result and maps it to an exit code.</summary>
-    public static async Task<int> ExecuteAsync(string title, bool json, Func<Task<RunResult>> run)
+    /// <summary>
+    /// Runs with the console display (passed to <paramref name="run"/> to combine with other observers),
+    /// prints the result and maps it to an exit code.
+    /// </summary>
+    public static async Task<int> ExecuteAsync(string title, bool json, Func<IRunObserver, Task<RunResult>> run)
     {
         RunResult result;
         try
         {
-            result = await run();
+            await using var display = new ConsoleRunObserver(Terminal.Error, LiveDisplay);
+            result = await run(display);
         }
         catch (StageInputException e)
         {
