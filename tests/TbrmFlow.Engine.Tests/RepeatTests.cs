@@ -33,6 +33,33 @@ public sealed class RepeatTests
     }
 
     [Fact]
+    public async Task MatrixOnARepeat_RunsOneLoopPerCell_AndSubStagesSeeTheCell()
+    {
+        using var home = new TestHome();
+        var result = await home.RunAsync("""
+            name: sweep
+            stages:
+              train:
+                matrix: { seed: [1, 10], include: [{ seed: 100, extra: 5 }] }
+                repeat: 2
+                carry: { x: "${{ matrix.seed }}" }
+                stages:
+                  step: { uses: test.add, with: { a: "${{ loop.x }}", b: "${{ matrix.seed }}" } }
+                next: { x: "${{ stages.step.outputs.sum }}" }
+              pick: { uses: test.echo, with: { value: "${{ stages['train[seed=10]'].outputs.x }}" } }
+            """);
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        // x = seed -> 2*seed -> 3*seed, independently per cell.
+        Assert.Equal(3, result.Stages["train[seed=1]"].Outputs["x"]!.GetValue<double>());
+        Assert.Equal(30, result.Stages["train[seed=10]"].Outputs["x"]!.GetValue<double>());
+        Assert.Equal(300, result.Stages["train[seed=100,extra=5]"].Outputs["x"]!.GetValue<double>());
+        Assert.Equal(20, result.Stages["train[seed=10][iter=1].step"].Outputs["sum"]!.GetValue<double>() - 10);
+        Assert.Equal(30, result.Stages["pick"].Outputs["value"]!.GetValue<double>());
+        using var store = home.OpenStore();
+        Assert.Equal(6, store.GetStages(result.RunId).Count(s => s.StageId == "step"));
+    }
+
+    [Fact]
     public async Task RepeatUntil_StopsWhenTheConditionHolds()
     {
         using var home = new TestHome();

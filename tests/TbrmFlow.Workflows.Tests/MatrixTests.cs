@@ -60,4 +60,29 @@ public sealed class MatrixTests
         };
         Assert.Equal(["data", "tbrm"], Dependencies.Of(stage, Obj("""{"policy":"tbrm"}"""), Scope));
     }
+
+    [Fact]
+    public void RepeatWithAMatrix_SubStagesMayReadTheCell_AndTyposAreReported()
+    {
+        const string Text = """
+            name: sweep
+            stages:
+              data: { uses: t.data }
+              loop:
+                matrix: { lr: [0.1, 0.2] }
+                repeat: 2
+                carry: { steps: 1 }
+                stages:
+                  fit: { uses: t.train, with: { prompts: "${{ stages.data.outputs.train }}", lr: "${{ matrix.lr }}", steps: "${{ loop.steps }}" } }
+                next: { steps: "${{ loop.steps + 1 }}" }
+            """;
+        var (workflow, diagnostics) = Validation.WorkflowValidator.Load(Text, Support.TestActivities.Catalog);
+        Assert.Empty(diagnostics);
+        Assert.NotNull(workflow!.Stages[1].Matrix);
+
+        var (_, bad) = Validation.WorkflowValidator.Load(Text.Replace("matrix.lr }}\", steps", "matrix.rl }}\", steps", StringComparison.Ordinal), Support.TestActivities.Catalog);
+        var error = Assert.Single(bad);
+        Assert.Contains("'matrix.rl'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'lr'", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -9,7 +9,10 @@ namespace TbrmFlow.Engine.Planning;
 /// <summary>Expands matrices and links stage instances into a DAG, in a topological order that keeps file order where it can.</summary>
 public static class RunPlanner
 {
-    /// <summary>Plans <paramref name="stages"/>; <paramref name="scope"/> holds <c>params</c> and <c>run</c>.</summary>
+    /// <summary>
+    /// Plans <paramref name="stages"/>; <paramref name="scope"/> holds <c>params</c> and <c>run</c>, and inside a repeat
+    /// with a matrix also <c>matrix</c> (the repeat's cell, merged under each sub-stage's own cell).
+    /// </summary>
     /// <exception cref="StageInputException">On a matrix that cannot be expanded or a cycle.</exception>
     public static IReadOnlyList<StageInstance> Plan(IReadOnlyList<StageDefinition> stages, JsonObject scope)
     {
@@ -32,7 +35,7 @@ public static class RunPlanner
         {
             foreach (var cell in cellsByStage[stage.Id])
             {
-                var keys = Dependencies.Of(stage, cell, scope);
+                var keys = Dependencies.Of(stage, MatrixCells.Merge(scope["matrix"] as JsonObject, cell), scope);
                 var deps = keys.SelectMany(k => idsByStage.TryGetValue(k, out var ids) ? ids : all.Contains(k) ? [k] : []).Distinct().ToList();
                 instances.Add(new StageInstance(MatrixExpander.InstanceId(stage.Id, cell), stage, cell, deps, keys));
             }

@@ -21,7 +21,10 @@ internal static class RepeatExecutor
         var clock = Stopwatch.StartNew();
         var iterations = repeat.Count is null ? repeat.Max ?? 1 : Count(Template.Resolve(repeat.Count, scope));
         var carry = Template.Resolve(repeat.Carry, scope) as JsonObject ?? [];
-        var plan = RunPlanner.Plan(repeat.Stages, run.BaseScope());
+        var cell = MatrixCells.Merge(outer.Matrix, instance.Cell);
+        var planScope = run.BaseScope();
+        planScope["matrix"] = cell.DeepClone();
+        var plan = RunPlanner.Plan(repeat.Stages, planScope);
         var done = 0;
         StageResult? result = null;
         while (result is null && done < iterations)
@@ -29,7 +32,7 @@ internal static class RepeatExecutor
             var loop = (JsonObject)carry.DeepClone();
             loop["index"] = done;
             var prefix = $"{fullId}[iter={done}].";
-            var inner = new ExecutionScope(new OutputTable(outer.Table), prefix, loop, done);
+            var inner = new ExecutionScope(new OutputTable(outer.Table), prefix, loop, done, cell);
             var results = await DagExecutor.RunAsync(run, plan, inner);
             if (results.FirstOrDefault(r => r.Value.Status is StageStatus.Failed or StageStatus.Cancelled) is { Key: not null } bad)
             {
@@ -41,6 +44,7 @@ internal static class RepeatExecutor
             var nextScope = run.BaseScope();
             nextScope["loop"] = loop.DeepClone();
             nextScope["stages"] = stagesScope;
+            nextScope["matrix"] = cell.DeepClone();
             foreach (var (name, value) in repeat.Next)
             {
                 carry[name] = Template.Resolve(value, nextScope);
@@ -53,6 +57,7 @@ internal static class RepeatExecutor
                 newLoop["index"] = done - 1;
                 untilScope["loop"] = newLoop;
                 untilScope["stages"] = stagesScope.DeepClone();
+                untilScope["matrix"] = cell.DeepClone();
                 if (ExpressionEvaluator.IsTruthy(Template.Resolve(JsonValue.Create(until), untilScope)))
                 {
                     break;

@@ -222,10 +222,6 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
         {
             p.Error(DiagnosticCodes.Repeat, $"stage '{id}': a repeat cannot be nested inside another repeat", at);
         }
-        if (map.Get("matrix") is not null)
-        {
-            p.Error(DiagnosticCodes.Repeat, $"stage '{id}': a repeat stage cannot have a matrix (put the matrix on a stage inside, or sweep with -p)", map.Key("matrix")!.Start);
-        }
         JsonNode? count = null;
         if (map.Get("repeat") is { } r)
         {

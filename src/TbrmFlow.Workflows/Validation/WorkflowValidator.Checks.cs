@@ -174,13 +174,15 @@ public sealed partial class WorkflowValidator
             }
         }
 
+        /// <summary>The stage's own matrix keys and those of the repeat around it; null when neither has a matrix.</summary>
         private static List<string>? MatrixKeys(ExprContext ctx)
         {
-            if (ctx.Stage.Matrix is not { } m)
+            var matrices = new[] { ctx.Stage.Matrix, ctx.Repeat?.Matrix }.OfType<MatrixDefinition>().ToList();
+            if (matrices.Count == 0)
             {
                 return null;
             }
-            return [.. m.Axes.Select(a => a.Key).Concat(m.Include.SelectMany(i => i.Select(kv => kv.Key))).Distinct()];
+            return [.. matrices.SelectMany(m => m.Axes.Select(a => a.Key).Concat(m.Include.SelectMany(i => i.Select(kv => kv.Key)))).Distinct()];
         }
 
         /// <summary>Reports each dependency cycle among <paramref name="stages"/> once, naming the path.</summary>

@@ -18,7 +18,7 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
     public IReadOnlyList<Diagnostic> Validate(WorkflowDefinition workflow)
     {
         var run = new ValidationRun(workflow, catalog);
-        run.CheckStages(workflow.Stages, outer: [], loop: null, repeat: null);
+        run.CheckStages(workflow.Stages, outer: [], loop: null, repeat: null, outerCells: null);
         run.CheckCycles(workflow.Stages, "");
         foreach (var p in workflow.Params.Where(p => !run.UsedParams.Contains(p.Name)))
         {
@@ -58,7 +58,13 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
 
         private void Error(string code, string message, SourceLocation at) => Diagnostics.Add(new Diagnostic(code, message, at));
 
-        public void CheckStages(IReadOnlyList<StageDefinition> stages, IReadOnlyList<StageDefinition> outer, JsonObject? loop, StageDefinition? repeat)
+        /// <summary>Checks one level of stages (the top level, or one repeat's sub-stages).</summary>
+        /// <param name="stages">The stages of this level.</param>
+        /// <param name="outer">Stages of enclosing levels, visible to references.</param>
+        /// <param name="loop">Inside a repeat: the names <c>loop</c> has.</param>
+        /// <param name="repeat">The enclosing repeat stage, or null.</param>
+        /// <param name="outerCells">Inside a repeat with a matrix: its cells, which every sub-stage sees as <c>matrix</c>.</param>
+        public void CheckStages(IReadOnlyList<StageDefinition> stages, IReadOnlyList<StageDefinition> outer, JsonObject? loop, StageDefinition? repeat, List<JsonObject>? outerCells)
         {
             var visible = outer.Concat(stages).ToList();
             foreach (var stage in stages)
@@ -82,7 +88,7 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
                     CheckRepeat(stage, r, visible.Where(s => s.Id != stage.Id).ToList());
                     continue;
                 }
-                var cells = CheckMatrix(stage);
+                var cells = Combine(outerCells, CheckMatrix(stage));
                 var ctx = new ExprContext(stage, visible, stages, cells, loop, repeat);
                 if (stage.Uses.Length > 0)
                 {
@@ -103,7 +109,8 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
         {
             var carryNames = new JsonObject(r.Carry.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)null)));
             carryNames["index"] = 0;
-            var outerOnly = new ExprContext(stage, outer, [], null, null, stage);
+            var cells = CheckMatrix(stage);
+            var outerOnly = new ExprContext(stage, outer, [], cells, null, stage);
             foreach (var (path, text) in Template.Strings(r.Count))
             {
                 CheckTemplate(text, stage.LocationOf("repeat"), outerOnly);
@@ -112,8 +119,8 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
             {
                 CheckTemplate(text, stage.LocationOf("carry." + path), outerOnly);
             }
-            CheckStages(r.Stages, outer, carryNames, stage);
-            var inner = new ExprContext(stage, outer.Concat(r.Stages).ToList(), r.Stages, null, carryNames, stage);
+            CheckStages(r.Stages, outer, carryNames, stage, cells);
+            var inner = new ExprContext(stage, outer.Concat(r.Stages).ToList(), r.Stages, cells, carryNames, stage);
             foreach (var (path, text) in Template.Strings(r.Next))
             {
                 CheckTemplate(text, stage.LocationOf("next." + path), inner);
@@ -130,6 +137,29 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
                 }
             }
             CheckCycles(r.Stages, stage.Id);
+        }
+
+        /// <summary>Each outer cell merged with each own cell (own keys win); either side alone when the other is null.</summary>
+        private static List<JsonObject>? Combine(List<JsonObject>? outer, List<JsonObject>? own)
+        {
+            if (outer is null || own is null)
+            {
+                return own ?? outer;
+            }
+            var merged = new List<JsonObject>();
+            foreach (var o in outer)
+            {
+                foreach (var c in own)
+                {
+                    var cell = (JsonObject)o.DeepClone();
+                    foreach (var (key, value) in c)
+                    {
+                        cell[key] = value?.DeepClone();
+                    }
+                    merged.Add(cell);
+                }
+            }
+            return merged;
         }
 
         private List<JsonObject>? CheckMatrix(StageDefinition stage)
