@@ -21,11 +21,26 @@ public sealed record ServerOptions
     /// <summary>Largest request body of the HTTP API in bytes (config <c>max_body_bytes</c>, default 1 MiB).</summary>
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// Config <c>home</c>. ASP.NET Core's configuration also reads every
+    /// environment variable without a prefix, case-insensitively, so the shell's <c>HOME</c> arrives as
+    /// <c>home</c>: that value is ignored (the engine home is never the user's home directory by accident).
+    /// </summary>
+    private static string? Home(IConfiguration configuration)
+    {
+        var home = configuration["home"];
+        if (home is not null && home == Environment.GetEnvironmentVariable("HOME"))
+        {
+            home = null;
+        }
+        return home;
+    }
+
     /// <summary>Reads the options from <paramref name="configuration"/>.</summary>
     public static ServerOptions From(IConfiguration configuration) => new()
     {
         WorkflowsDirectory = Path.GetFullPath(configuration["workflows"] ?? "workflows"),
-        HomeDirectory = Path.GetFullPath(configuration["home"] ?? ".tbrmflow"),
+        HomeDirectory = Path.GetFullPath(Home(configuration) ?? ".tbrmflow"),
         MlrunsDirectory = Path.GetFullPath(configuration["mlruns"] ?? "mlruns"),
         Urls = configuration["urls"] ?? DefaultUrls,
         MaxBodyBytes = long.TryParse(configuration["max_body_bytes"], out var max) && max > 0 ? max : 1024 * 1024,

@@ -1,7 +1,9 @@
 using TbrmFlow.Engine;
 using TbrmFlow.Engine.Pipeline;
 using TbrmFlow.Server.Api;
+using Scalar.AspNetCore;
 using TbrmFlow.Server.Hubs;
+using TbrmFlow.Server.Security;
 using TbrmFlow.Server.Services;
 
 namespace TbrmFlow.Server;
@@ -14,6 +16,10 @@ public static class ServerSetup
     {
         var options = ServerOptions.From(configuration);
         services.AddSingleton(options);
+        services.AddSingleton(ServerSecurity.From(configuration, options));
+        // Hosting's request log carries the query string (?token=...); it stays at warnings so the token never reaches a log.
+        services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, 4 * 1024 * 1024));
         services.AddMediator(o =>
         {
             o.Namespace = "TbrmFlow.Server.Mediator";
@@ -32,10 +38,17 @@ public static class ServerSetup
         return services;
     }
 
-    /// <summary>Maps the HTTP API, the run events hub and the API reference.</summary>
+    /// <summary>
+    /// Adds the exception handler and the <see cref="TokenGate"/>, then maps the HTTP API, the run events
+    /// hub, <c>/openapi/v1.json</c> and the reference page <c>/scalar</c>. Call it before mapping UI endpoints.
+    /// </summary>
     public static WebApplication MapTbrmFlowApi(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseMiddleware<TokenGate>();
+        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
+        app.MapOpenApi();
+        app.MapScalarApiReference();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapWorkflowEndpoints();
         app.MapCatalogEndpoints();
