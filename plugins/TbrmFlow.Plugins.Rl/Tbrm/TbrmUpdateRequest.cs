@@ -35,7 +35,7 @@ public sealed record TbrmUpdateRequest : IActivity<OnlineResult>
     /// <summary>Optimiser steps.</summary>
     public int Steps { get; init; } = 1;
 
-    /// <summary>Trajectories per step, drawn in a seeded order (0 = the whole batch every step).</summary>
+    /// <summary>Trajectories per step, drawn in a seeded order that restarts with each stage (0 = the whole batch, in file order, every step).</summary>
     public int BatchSize { get; init; }
 
     /// <summary>Trajectories per forward/backward pass (0 = all of a step's).</summary>
@@ -49,6 +49,12 @@ public sealed record TbrmUpdateRequest : IActivity<OnlineResult>
 
     /// <summary>The temperature that defines Q; must equal the rollouts' sampling temperature.</summary>
     public double Temperature { get; init; } = 1.0;
+
+    /// <summary>Start a fresh AdamW even when the policy checkpoint carries an optimiser state from an earlier update.</summary>
+    public bool ResetOptimizer { get; init; }
+
+    /// <summary>Write the AdamW state (2x the weights' size) into the output checkpoint so that the next update continues it.</summary>
+    public bool SaveOptimizer { get; init; } = true;
 
     /// <summary>Seed for the order of trajectories.</summary>
     public int Seed { get; init; } = 1;
