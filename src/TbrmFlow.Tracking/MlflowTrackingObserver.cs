@@ -18,6 +18,7 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     private readonly MlflowFileStore _store;
     private readonly TrackingOptions _options;
     private readonly IRunReplicator? _replicator;
+    private bool _disposed;
     private readonly ConcurrentDictionary<string, LocalRun> _stages = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StageInfo> _stageInfos = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _reattachable = new(StringComparer.Ordinal);
@@ -179,14 +180,29 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
         {
             where += $"; {_errors.Count} tracking errors, first: {_errors.First()}";
         }
-        return _replicator is null ? where : where + $"; replicating to {_options.ResolveRemote()} (if it ends unsent: tbrmflow mlflow sync)";
+        if (_replicator is null)
+        {
+            return where;
+        }
+        if (!_disposed)
+        {
+            return where + $"; replicating to {_options.ResolveRemote()} (if it ends unsent: tbrmflow mlflow sync)";
+        }
+        var pending = _replicator.PendingRuns.Count;
+        return pending == 0
+            ? where + $"; sent to {_options.ResolveRemote()}"
+            : where + $"; {pending} runs pending for {_options.ResolveRemote()} ({_replicator.LastError?.Message ?? "not finished"}): send them with 'tbrmflow mlflow sync'";
     }
 
-    /// <summary>Waits (up to the configured timeout) for the replicator to send what is pending.</summary>
+    /// <summary>
+    /// Waits (up to the configured timeout; not at all when the server is unreachable) for the replicator to
+    /// send what is pending. Safe to call twice.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (_replicator is not null)
+        if (_replicator is not null && !_disposed)
         {
+            _disposed = true;
             await _replicator.DisposeAsync();
         }
     }

@@ -125,6 +125,34 @@ public sealed class SyncTests : IDisposable
     }
 
     [Fact]
+    public async Task UnreachableServer_TheRunEndDoesNotWaitForTheFlushTimeout_AndRecordsStayPending()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var closedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var observer = TrackingSetup.CreateObserver(new TrackingOptions
+        {
+            TrackingUri = $"http://127.0.0.1:{closedPort}/",
+            LocalStore = Store,
+            FlushTimeout = TimeSpan.FromMinutes(10),
+        });
+        var run = new RunInfo { RunId = "r-down", WorkflowName = "w", Experiment = "down", Params = new JsonObject() };
+        observer.RunStarted(run);
+        observer.StageStarted(WorkflowEvents.Stage(run, "train", "rl.tbrm", new JsonObject()));
+        observer.StageMetrics("train", 1, new Dictionary<string, double> { ["train/loss"] = 0.5 });
+        observer.StageFinished("train", WorkflowEvents.Result(StageStatus.Succeeded, []));
+        observer.RunFinished(run, new RunResult { RunId = "r-down", Status = RunStatus.Succeeded, Stages = new Dictionary<string, StageResult>() });
+
+        // Far less than the 10-minute flush timeout: the guard only turns a hang into a failure.
+        await observer.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Contains("pending", observer.Describe(), StringComparison.OrdinalIgnoreCase);
+        var local = LocalRunReader.Read(observer.StageRun("train")!.Directory);
+        Assert.Equal([1L], local.Metrics["train/loss"].Select(p => p.Step));
+    }
+
+    [Fact]
     public async Task Compare_FromServer_ReadsRunsChildrenAndFullHistories()
     {
         RecordLocally();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 using TbrmFlow.Cli.Output;
 using TbrmFlow.Engine.Running;
 using TbrmFlow.Tracking;
@@ -24,8 +25,11 @@ public static class ResumeCommand
             using var services = CliHost.Build(engine.Build(parse, parse.GetValue(parallel)));
             await using var tracker = TrackingSetup.CreateObserver(new TrackingOptions { TrackingUri = parse.GetValue(trackingUri) });
             var id = parse.GetValue(runId)!;
-            return await RunOutput.ExecuteAsync(id, parse.GetValue(json),
+            var code = await RunOutput.ExecuteAsync(id, parse.GetValue(json),
                 display => services.GetRequiredService<WorkflowRunner>().ResumeAsync(id, new CompositeRunObserver(display, tracker), ct));
+            await tracker.DisposeAsync();
+            Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");
+            return code;
         });
         return command;
     }

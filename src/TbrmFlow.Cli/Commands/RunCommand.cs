@@ -55,6 +55,7 @@ public static class RunCommand
         await using var tracker = TrackingSetup.CreateObserver(tracking);
         var code = await RunOutput.ExecuteAsync(workflow.Name, json,
             display => services.GetRequiredService<WorkflowRunner>().RunAsync(workflow, overrides, new CompositeRunObserver(display, tracker), ct));
+        await tracker.DisposeAsync();
         Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");
         return code;
     }

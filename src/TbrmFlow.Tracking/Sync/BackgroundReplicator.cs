@@ -26,10 +26,10 @@ public sealed class BackgroundReplicator : IRunReplicator
         _loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>The last error talking to the server, if the last pass failed.</summary>
+    /// <inheritdoc />
     public Exception? LastError { get; private set; }
 
-    /// <summary>Runs whose records are not all on the server yet.</summary>
+    /// <inheritdoc />
     public IReadOnlyList<string> PendingRuns => [.. _runs.Keys.Where(d => !SafeComplete(d))];
 
     /// <inheritdoc />
@@ -41,12 +41,15 @@ public sealed class BackgroundReplicator : IRunReplicator
         }
     }
 
-    /// <summary>Waits for a last pass (bounded by the flush timeout), then stops.</summary>
+    /// <summary>
+    /// Waits for a last pass (bounded by the flush timeout), then stops. When the last pass found the server
+    /// unreachable (no HTTP answer at all), it does not wait: the records stay pending for <c>tbrmflow mlflow sync</c>.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _stopping = true;
         _signal.Release();
-        var finished = await Task.WhenAny(_loop, Task.Delay(_flushTimeout));
+        var finished = LastError is HttpRequestException ? null : await Task.WhenAny(_loop, Task.Delay(_flushTimeout));
         if (finished != _loop)
         {
             await _stop.CancelAsync();
@@ -95,6 +98,10 @@ public sealed class BackgroundReplicator : IRunReplicator
                 {
                     return;
                 }
+            }
+            else if (_stopping && LastError is HttpRequestException)
+            {
+                return; // unreachable at the end of the run: leave the rest to 'tbrmflow mlflow sync'
             }
             else
             {
