@@ -60,6 +60,38 @@ public sealed class RepeatTests
     }
 
     [Fact]
+    public async Task NestedRepeat_InnerLoopRunsPerOuterIteration_AndReadsOuterLoopAndOuterStages()
+    {
+        using var home = new TestHome();
+        var result = await home.RunAsync("""
+            name: nested
+            stages:
+              base: { uses: test.echo, with: { value: 100 } }
+              outer:
+                repeat: 2
+                carry: { total: 0 }
+                stages:
+                  inner:
+                    repeat: 3
+                    carry: { acc: "${{ loop.total }}" }
+                    stages:
+                      add: { uses: test.add, with: { a: "${{ loop.acc }}", b: "${{ stages.base.outputs.value }}" } }
+                    next: { acc: "${{ stages.add.outputs.sum }}" }
+                  bump: { uses: test.add, with: { a: "${{ stages.inner.outputs.acc }}", b: "${{ loop.index }}" } }
+                next: { total: "${{ stages.bump.outputs.sum }}" }
+            """);
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        // outer 0: inner adds 100 three times from 0 -> 300, bump +0 -> 300; outer 1: 300 -> 600, bump +1 -> 601.
+        Assert.Equal(300, result.Stages["outer[iter=0].inner"].Outputs["acc"]!.GetValue<double>());
+        Assert.Equal(601, result.Stages["outer"].Outputs["total"]!.GetValue<double>());
+        Assert.Equal(500, result.Stages["outer[iter=1].inner[iter=1].add"].Outputs["sum"]!.GetValue<double>());
+        using var store = home.OpenStore();
+        var adds = store.GetStages(result.RunId).Where(s => s.StageId == "add").ToList();
+        Assert.Equal(6, adds.Count);
+        Assert.Equal([0, 0, 1, 1, 2, 2], adds.Select(a => a.Iteration!.Value).Order());
+    }
+
+    [Fact]
     public async Task RepeatUntil_StopsWhenTheConditionHolds()
     {
         using var home = new TestHome();

@@ -85,4 +85,34 @@ public sealed class MatrixTests
         Assert.Contains("'matrix.rl'", error.Message, StringComparison.Ordinal);
         Assert.Contains("did you mean 'lr'", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NestedRepeat_Validates_AndAnOuterStageCycleThroughTheInnerLoopIsReported()
+    {
+        const string Text = """
+            name: nested
+            stages:
+              data: { uses: t.data }
+              outer:
+                matrix: { lr: [0.1] }
+                repeat: 2
+                carry: { steps: 1 }
+                stages:
+                  inner:
+                    repeat: "${{ loop.steps }}"
+                    carry: { s: "${{ loop.steps }}" }
+                    stages:
+                      fit: { uses: t.train, with: { prompts: "${{ stages.data.outputs.train }}", lr: "${{ matrix.lr }}", steps: "${{ loop.s }}" } }
+                    next: { s: "${{ loop.s + 1 }}" }
+                next: { steps: "${{ stages.inner.outputs.s }}" }
+            """;
+        var (workflow, diagnostics) = Validation.WorkflowValidator.Load(Text, Support.TestActivities.Catalog);
+        Assert.Empty(diagnostics);
+        Assert.NotNull(workflow!.Stages[1].Repeat!.Stages[0].Repeat);
+
+        // data now reads the outer loop's result while the inner loop reads data: a cycle across two levels.
+        var cyclic = Text.Replace("data: { uses: t.data }", "data: { uses: t.data, with: { size: \"${{ stages.outer.outputs.steps }}\" } }", StringComparison.Ordinal);
+        var (_, bad) = Validation.WorkflowValidator.Load(cyclic, Support.TestActivities.Catalog);
+        Assert.Contains(bad, d => d.Code == "TF0023" && d.Message.Contains("data", StringComparison.Ordinal) && d.Message.Contains("outer", StringComparison.Ordinal));
+    }
 }

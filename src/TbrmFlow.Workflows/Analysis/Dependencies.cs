@@ -33,6 +33,12 @@ public static class Dependencies
             }
             foreach (var sub in repeat.Stages)
             {
+                if (sub.Repeat is not null)
+                {
+                    // A nested repeat: what it reads from outside itself (its own sub-stages already removed).
+                    result.AddRange(Of(sub, cell, scope));
+                    continue;
+                }
                 texts.AddRange(Template.Strings(sub.With).Select(s => s.Text));
                 texts.AddRange(Template.Strings(sub.If).Select(s => s.Text));
                 result.AddRange(sub.Needs);

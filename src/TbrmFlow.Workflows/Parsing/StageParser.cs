@@ -16,7 +16,7 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
     private static readonly string[] ResourceKeys = ["gpu", "cpu", "memory_gb"];
     private static readonly string[] RepeatOnlyKeys = ["until", "max", "carry", "stages", "next"];
 
-    public List<StageDefinition> ParseAll(YMapping stages, bool nested)
+    public List<StageDefinition> ParseAll(YMapping stages)
     {
         var result = new List<StageDefinition>();
         foreach (var (key, value) in stages.Entries)
@@ -34,12 +34,12 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
             {
                 continue; // reported as a duplicate key
             }
-            result.Add(Parse(key, map, nested));
+            result.Add(Parse(key, map));
         }
         return result;
     }
 
-    private StageDefinition Parse(YScalar key, YMapping map, bool nested)
+    private StageDefinition Parse(YScalar key, YMapping map)
     {
         var id = key.Value;
         p.CheckKeys(map, StageKeys, $"stage '{id}'");
@@ -112,7 +112,7 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
             Cache = Field(map, "cache") is { } c ? p.Bool(new YMapping(c.Start, [new(new YScalar(c.Start, "cache", true), c)]), "cache") : null,
             Resources = Resources(Field(map, "resources")),
             Description = p.String(map, "description"),
-            Repeat = isRepeat ? Repeat(map, id, nested) : null,
+            Repeat = isRepeat ? Repeat(map, id) : null,
             Location = key.Start,
             Locations = locations,
         };
@@ -215,13 +215,9 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
         return new MatrixDefinition { Axes = axes, Include = include, Exclude = exclude };
     }
 
-    private RepeatDefinition Repeat(YMapping map, string id, bool nested)
+    private RepeatDefinition Repeat(YMapping map, string id)
     {
         var at = map.Key("repeat")?.Start ?? map.Key("until")!.Start;
-        if (nested)
-        {
-            p.Error(DiagnosticCodes.Repeat, $"stage '{id}': a repeat cannot be nested inside another repeat", at);
-        }
         JsonNode? count = null;
         if (map.Get("repeat") is { } r)
         {
@@ -252,7 +248,7 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
         var stages = new List<StageDefinition>();
         if (map.Get("stages") is YMapping sub && sub.Entries.Count > 0)
         {
-            stages = ParseAll(sub, nested: true);
+            stages = ParseAll(sub);
         }
         else
         {

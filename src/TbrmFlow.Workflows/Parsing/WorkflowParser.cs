@@ -82,7 +82,7 @@ public static partial class WorkflowParser
         var stagesNode = map.Get("stages");
         if (stagesNode is YMapping stageMap && stageMap.Entries.Count > 0)
         {
-            stages.AddRange(new StageParser(p, defaults as YMapping).ParseAll(stageMap, nested: false));
+            stages.AddRange(new StageParser(p, defaults as YMapping).ParseAll(stageMap));
         }
         else
         {

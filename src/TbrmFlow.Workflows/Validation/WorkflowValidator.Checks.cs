@@ -163,7 +163,7 @@ public sealed partial class WorkflowValidator
                     Error(DiagnosticCodes.UnknownStage, $"unknown stage '{id}'{hint}", at);
                     continue;
                 }
-                AddEdge(ctx.Repeat, ctx.Stage, id, ctx.Siblings.Count > 0 ? ctx.Siblings : workflow.Stages);
+                AddEdge(ctx.Repeat, ctx.Stage, id);
                 var outputs = target.Repeat is { } rep
                     ? rep.Carry.Select(c => c.Key).ToList()
                     : catalog.TryGet(target.Uses, out var d) ? d.Outputs.Select(o => o.Name).ToList() : null;
@@ -174,10 +174,15 @@ public sealed partial class WorkflowValidator
             }
         }
 
-        /// <summary>The stage's own matrix keys and those of the repeat around it; null when neither has a matrix.</summary>
-        private static List<string>? MatrixKeys(ExprContext ctx)
+        /// <summary>The stage's own matrix keys and those of the repeats around it; null when none has a matrix.</summary>
+        private List<string>? MatrixKeys(ExprContext ctx)
         {
-            var matrices = new[] { ctx.Stage.Matrix, ctx.Repeat?.Matrix }.OfType<MatrixDefinition>().ToList();
+            var around = new List<StageDefinition> { ctx.Stage };
+            for (var r = ctx.Repeat; r is not null; r = _parentOf.GetValueOrDefault(r))
+            {
+                around.Add(r);
+            }
+            var matrices = around.Select(s => s.Matrix).OfType<MatrixDefinition>().ToList();
             if (matrices.Count == 0)
             {
                 return null;

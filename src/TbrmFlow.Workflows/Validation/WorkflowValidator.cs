@@ -50,6 +50,9 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
         /// <summary>Stage id -> ids it depends on (per scope: top level, or one repeat's sub-stages).</summary>
         private readonly Dictionary<string, HashSet<string>> _edges = new(StringComparer.Ordinal);
 
+        /// <summary>Sub-stage -> the repeat stage it is inside (nested repeats chain).</summary>
+        private readonly Dictionary<StageDefinition, StageDefinition> _parentOf = new(ReferenceEqualityComparer.Instance);
+
         private readonly JsonObject _scope = new()
         {
             ["params"] = new JsonObject(workflow.Params.Select(p => KeyValuePair.Create(p.Name, p.Default?.DeepClone()))),
@@ -67,6 +70,13 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
         public void CheckStages(IReadOnlyList<StageDefinition> stages, IReadOnlyList<StageDefinition> outer, JsonObject? loop, StageDefinition? repeat, List<JsonObject>? outerCells)
         {
             var visible = outer.Concat(stages).ToList();
+            if (repeat is not null)
+            {
+                foreach (var stage in stages)
+                {
+                    _parentOf[stage] = repeat;
+                }
+            }
             foreach (var stage in stages)
             {
                 var key = EdgeKey(repeat, stage.Id);
@@ -80,12 +90,12 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
                     }
                     else
                     {
-                        AddEdge(repeat, stage, need, stages);
+                        AddEdge(repeat, stage, need);
                     }
                 }
                 if (stage.Repeat is { } r)
                 {
-                    CheckRepeat(stage, r, visible.Where(s => s.Id != stage.Id).ToList());
+                    CheckRepeat(stage, r, visible.Where(s => s.Id != stage.Id).ToList(), loop, outerCells);
                     continue;
                 }
                 var cells = Combine(outerCells, CheckMatrix(stage));
@@ -105,12 +115,17 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
             }
         }
 
-        private void CheckRepeat(StageDefinition stage, RepeatDefinition r, List<StageDefinition> outer)
+        /// <param name="stage">The repeat stage.</param>
+        /// <param name="r">Its repeat definition.</param>
+        /// <param name="outer">Stages visible around it.</param>
+        /// <param name="enclosingLoop">For a nested repeat: the enclosing repeat's <c>loop</c>, which its count and carry may read.</param>
+        /// <param name="enclosingCells">For a repeat inside a repeat with a matrix: those cells.</param>
+        private void CheckRepeat(StageDefinition stage, RepeatDefinition r, List<StageDefinition> outer, JsonObject? enclosingLoop, List<JsonObject>? enclosingCells)
         {
             var carryNames = new JsonObject(r.Carry.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)null)));
             carryNames["index"] = 0;
-            var cells = CheckMatrix(stage);
-            var outerOnly = new ExprContext(stage, outer, [], cells, null, stage);
+            var cells = Combine(enclosingCells, CheckMatrix(stage));
+            var outerOnly = new ExprContext(stage, outer, [], cells, enclosingLoop, stage);
             foreach (var (path, text) in Template.Strings(r.Count))
             {
                 CheckTemplate(text, stage.LocationOf("repeat"), outerOnly);
@@ -206,24 +221,36 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
 
         private static string EdgeKey(StageDefinition? repeat, string id) => repeat is null ? id : repeat.Id + "/" + id;
 
-        private void AddEdge(StageDefinition? repeat, StageDefinition from, string to, IReadOnlyList<StageDefinition> siblings)
+        /// <summary>
+        /// Records that <paramref name="from"/> (a stage among <paramref name="level"/>'s sub-stages, or a top-level
+        /// stage when null) reads <paramref name="to"/>. A reference to a stage outside the level makes the enclosing
+        /// repeat depend on it, at the level where <paramref name="to"/> is a sibling (repeats may be nested).
+        /// </summary>
+        private void AddEdge(StageDefinition? level, StageDefinition from, string to)
         {
-            if (repeat is not null && ReferenceEquals(from, repeat))
+            if (level is not null && ReferenceEquals(from, level))
             {
-                // The repeat's own carry/next/until: its sub-stages are inside it, outer stages are dependencies.
-                if (repeat.Repeat!.Stages.All(s => s.Id != to))
+                // The repeat's own count/carry/next/until: its sub-stages are inside it; it sits one level up.
+                if (level.Repeat!.Stages.Any(s => s.Id == to))
                 {
-                    Edges(repeat.Id).Add(to);
+                    return;
                 }
+                level = _parentOf.GetValueOrDefault(level);
             }
-            else if (siblings.Any(s => s.Id == to))
+            while (true)
             {
-                Edges(EdgeKey(repeat, from.Id)).Add(EdgeKey(repeat, to));
-            }
-            else if (repeat is not null)
-            {
-                // A sub-stage reading an outer stage makes the whole repeat depend on it.
-                Edges(repeat.Id).Add(to);
+                var siblings = level?.Repeat!.Stages ?? workflow.Stages;
+                if (siblings.Any(s => s.Id == to))
+                {
+                    Edges(EdgeKey(level, from.Id)).Add(EdgeKey(level, to));
+                    return;
+                }
+                if (level is null)
+                {
+                    return;
+                }
+                from = level;
+                level = _parentOf.GetValueOrDefault(level);
             }
         }
 
