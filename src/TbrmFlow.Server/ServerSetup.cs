@@ -1,15 +1,25 @@
-using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Engine;
 using TbrmFlow.Engine.Pipeline;
+using TbrmFlow.Server.Api;
+using Scalar.AspNetCore;
+using TbrmFlow.Server.Hubs;
+using TbrmFlow.Server.Security;
+using TbrmFlow.Server.Services;
 
 namespace TbrmFlow.Server;
 
 /// <summary>The server module's registration and endpoint mapping.</summary>
 public static class ServerSetup
 {
-    /// <summary>Registers the engine and the mediator for the server.</summary>
+    /// <summary>Registers the engine, the mediator, the services (<see cref="WorkflowLibrary"/>, <see cref="RunService"/>), SignalR and OpenAPI.</summary>
     public static IServiceCollection AddTbrmFlowServer(this IServiceCollection services, IConfiguration configuration)
     {
+        var options = ServerOptions.From(configuration);
+        services.AddSingleton(options);
+        services.AddSingleton(ServerSecurity.From(configuration, options));
+        // Hosting's request log carries the query string (?token=...); it stays at warnings so the token never reaches a log.
+        services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, 4 * 1024 * 1024));
         services.AddMediator(o =>
         {
             o.Namespace = "TbrmFlow.Server.Mediator";
@@ -17,23 +27,33 @@ public static class ServerSetup
             o.ServiceLifetime = ServiceLifetime.Singleton;
             o.PipelineBehaviors = [typeof(TimingBehavior<,>)];
         });
-        services.AddTbrmFlowEngine(new EngineOptions { HomeDirectory = Path.GetFullPath(configuration["home"] ?? ".tbrmflow") });
+        services.AddTbrmFlowEngine(new EngineOptions { HomeDirectory = options.HomeDirectory });
+        services.AddSingleton<WorkflowLibrary>();
+        services.AddSingleton<RunService>();
+        services.AddSignalR();
+        services.AddHostedService<RunEventBroadcaster>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ServiceExceptionHandler>();
+        services.AddOpenApi();
         return services;
     }
 
-    /// <summary>Maps the HTTP API.</summary>
+    /// <summary>
+    /// Adds the exception handler and the <see cref="TokenGate"/>, then maps the HTTP API, the run events
+    /// hub, <c>/openapi/v1.json</c> and the reference page <c>/scalar</c>. Call it before mapping UI endpoints.
+    /// </summary>
     public static WebApplication MapTbrmFlowApi(this WebApplication app)
     {
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
-        app.MapGet("/api/activities", (ActivityCatalog catalog) => catalog.All.Select(d => new
-        {
-            type = d.Type,
-            version = d.Version,
-            category = d.Category,
-            description = d.Description,
-            inputs = d.Inputs.Select(i => new { name = i.Name, type = i.ClrType.Name, required = i.Required, @default = i.Default, description = i.Description }),
-            outputs = d.Outputs.Select(o => new { name = o.Name, type = o.ClrType.Name, description = o.Description }),
-        }));
+        app.UseExceptionHandler();
+        app.UseMiddleware<TokenGate>();
+        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapWorkflowEndpoints();
+        app.MapCatalogEndpoints();
+        app.MapRunEndpoints();
+        app.MapHub<RunsHub>(RunsHub.Path);
         return app;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using TbrmFlow.Abstractions.Descriptors;
@@ -7,7 +6,6 @@ using TbrmFlow.Cli.Output;
 using TbrmFlow.Engine.Running;
 using TbrmFlow.Tracking;
 using TbrmFlow.Workflows.Parsing;
-using YamlDotNet.RepresentationModel;
 
 namespace TbrmFlow.Cli.Commands;
 
@@ -45,8 +43,13 @@ public static class RunCommand
         }
         using var services = CliHost.Build(options);
         var workflow = WorkflowFiles.Load(file, services.GetRequiredService<ActivityCatalog>());
-        if (workflow is null || !TryParseOverrides(parameters, out var overrides))
+        if (workflow is null)
         {
+            return ExitCodes.BadInput;
+        }
+        if (!ParamOverrides.TryParse(parameters, out var overrides, out var error))
+        {
+            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] {error}");
             return ExitCodes.BadInput;
         }
         await using var tracker = TrackingSetup.CreateObserver(tracking);
@@ -54,29 +57,5 @@ public static class RunCommand
         var code = await RunOutput.ExecuteAsync(workflow.Name, json, () => services.GetRequiredService<WorkflowRunner>().RunAsync(workflow, overrides, observer, ct));
         Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");
         return code;
-    }
-
-    private static bool TryParseOverrides(string[] parameters, out Dictionary<string, JsonNode?> overrides)
-    {
-        overrides = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        foreach (var p in parameters)
-        {
-            var eq = p.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                Terminal.Error.MarkupLineInterpolated($"[red]error:[/] -p expects name=value, got '{p}'");
-                return false;
-            }
-            var text = p[(eq + 1)..];
-            overrides[p[..eq]] = text.StartsWith('[') || text.StartsWith('{') ? ParseFlow(text) : YamlToJson.Scalar(new YamlScalarNode(text));
-        }
-        return true;
-    }
-
-    private static JsonNode? ParseFlow(string text)
-    {
-        var diagnostics = new List<Diagnostic>();
-        var node = Workflows.Yaml.YamlTreeLoader.Load(text, diagnostics);
-        return node is null ? JsonValue.Create(text) : YamlToJson.FromTree(node);
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Spectre.Console;
 using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Engine.Planning;
-using TbrmFlow.Engine.Running;
 
 namespace TbrmFlow.Cli.Commands;
 
@@ -30,19 +29,14 @@ public static class ValidateCommand
                 failed = true;
                 continue;
             }
-            try
+            var (instances, error) = PlanCheck.Run(workflow);
+            if (error is null)
             {
-                var scope = new System.Text.Json.Nodes.JsonObject
-                {
-                    ["params"] = WorkflowRunner.BindParams(workflow, new Dictionary<string, System.Text.Json.Nodes.JsonNode?>()),
-                    ["run"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "validate" },
-                };
-                var plan = RunPlanner.Plan(workflow.Stages, scope);
-                Terminal.Out.MarkupLineInterpolated($"{file}: [green]ok[/] ({workflow.Stages.Count} stages, {plan.Count} instances)");
+                Terminal.Out.MarkupLineInterpolated($"{file}: [green]ok[/] ({workflow.Stages.Count} stages, {instances} instances)");
             }
-            catch (StageInputException e)
+            else
             {
-                Console.Error.WriteLine($"{file}:1:1: error TF0030: {e.Message}");
+                Console.Error.WriteLine($"{file}:1:1: error {PlanCheck.Code}: {error}");
                 failed = true;
             }
         }

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Mvc;
+using TbrmFlow.Server.Services;
+
+namespace TbrmFlow.Server.Api;
+
+/// <summary>Problem-details bodies of the API's errors.</summary>
+public static class Problems
+{
+    /// <summary>400 naming the field and, when short, the allowed values.</summary>
+    public static ProblemDetails BadInput(InvalidInputException e)
+    {
+        var problem = new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad input", Detail = e.Message };
+        problem.Extensions["field"] = e.Field;
+        if (e.Allowed is not null)
+        {
+            problem.Extensions["allowed"] = e.Allowed;
+        }
+        return problem;
+    }
+
+    /// <summary>A 400 result for <paramref name="field"/>.</summary>
+    public static IResult BadInput(string field, string message, IReadOnlyList<string>? allowed = null) =>
+        TypedResults.Problem(BadInput(new InvalidInputException(field, message, allowed)));
+
+    /// <summary>A 404 result.</summary>
+    public static IResult NotFound(string message) =>
+        TypedResults.Problem(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = message });
+}

@@ -1,0 +1,61 @@
+using TbrmFlow.Server.Services;
+
+namespace TbrmFlow.Server.Api;
+
+/// <summary><c>/api/workflows</c>: the workflows folder.</summary>
+public static class WorkflowEndpoints
+{
+    /// <summary>Maps list, get, put, delete and validate.</summary>
+    public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/workflows").WithTags("Workflows");
+        group.MapGet("/", (WorkflowLibrary library) => TypedResults.Ok(library.List()))
+            .WithSummary("Lists the workflow files of the workflows folder.");
+        group.MapGet("/{name}", Get)
+            .WithSummary("One workflow's YAML text.");
+        group.MapPut("/{name}", PutAsync)
+            .WithSummary("Creates or replaces a workflow file (atomically); answers with its diagnostics. Files with errors are saved too.");
+        group.MapDelete("/{name}", Delete)
+            .WithSummary("Deletes a workflow file.");
+        group.MapPost("/validate", Validate)
+            .WithSummary("The diagnostics tbrmflow validate reports for a YAML text (line, column, code, message).");
+        return app;
+    }
+
+    private static IResult Get(string name, WorkflowLibrary library)
+    {
+        var yaml = library.Read(name);
+        return yaml is null
+            ? Problems.NotFound($"no workflow '{name}' in {library.Directory}")
+            : TypedResults.Ok(new WorkflowDocumentDto(name, yaml, library.List().FirstOrDefault(w => w.Name == name)?.Modified));
+    }
+
+    private static async Task<IResult> PutAsync(string name, WorkflowBody body, WorkflowLibrary library, CancellationToken ct)
+    {
+        WorkflowLibrary.CheckName(name);
+        if (body.Yaml is null)
+        {
+            return Problems.BadInput("yaml", "the body needs the workflow text in 'yaml'", ["{\"yaml\": \"name: ...\"}"]);
+        }
+        var existed = library.Read(name) is not null;
+        await library.WriteAsync(name, body.Yaml, ct);
+        var saved = new WorkflowSavedDto(name, library.Validate(body.Yaml, name));
+        return existed ? TypedResults.Ok(saved) : TypedResults.Created($"/api/workflows/{name}", saved);
+    }
+
+    private static IResult Delete(string name, WorkflowLibrary library) =>
+        library.Delete(name) ? TypedResults.NoContent() : Problems.NotFound($"no workflow '{name}' in {library.Directory}");
+
+    private static IResult Validate(ValidateBody body, WorkflowLibrary library)
+    {
+        if (body.Yaml is null)
+        {
+            return Problems.BadInput("yaml", "the body needs the workflow text in 'yaml'", ["{\"yaml\": \"name: ...\", \"name\": \"optional\"}"]);
+        }
+        if (body.Name is not null)
+        {
+            WorkflowLibrary.CheckName(body.Name);
+        }
+        return TypedResults.Ok(library.Validate(body.Yaml, body.Name ?? ""));
+    }
+}
