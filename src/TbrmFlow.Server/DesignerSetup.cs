@@ -1,5 +1,4 @@
 using TbrmFlow.Server.Components;
-using TbrmFlow.Server.Designer;
 
 namespace TbrmFlow.Server;
 
@@ -7,14 +6,13 @@ namespace TbrmFlow.Server;
 public static class DesignerSetup
 {
     /// <summary>Adds Razor components with interactive server rendering.</summary>
-    public static IServiceCollection AddTbrmFlowDesigner(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddTbrmFlowDesigner(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddSingleton(new WorkflowFolder(Path.GetFullPath(configuration["workflows"] ?? "workflows")));
         return services;
     }
 
-    /// <summary>Maps static assets and the pages.</summary>
+    /// <summary>Maps static assets and the pages (after <see cref="ServerSetup.MapTbrmFlowApi"/>, whose token gate runs first).</summary>
     public static WebApplication MapTbrmFlowDesigner(this WebApplication app)
     {
         app.UseAntiforgery();

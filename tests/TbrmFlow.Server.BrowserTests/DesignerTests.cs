@@ -44,6 +44,28 @@ public sealed class DesignerTests(ServerFixture server, ITestOutputHelper output
         await kl.SelectOptionAsync("${{ stages.sft.outputs.checkpoint }}");
         await page.WaitForFunctionAsync("() => window.tbrmflowEditor.getValue().includes('reference: \"${{ stages.sft.outputs.checkpoint }}\"')");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ServerFixture.ImagePath("designer.png") });
+
+        // Save writes the editor's text to the workflows folder.
+        await page.GetByTestId("save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("status")).ToContainTextAsync("saved");
+        Assert.Equal(await EditorText(page), await File.ReadAllTextAsync(Path.Combine(server.Workflows, "quickstart.yaml")));
+        await page.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task PaletteDrag_AddsAStage_AndItsMissingInputsAreReported()
+    {
+        var page = await OpenAsync(server, "off-policy-tbrm");
+        await Assertions.Expect(page.Locator("g.frame[data-stage=rl]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("g.node[data-stage='rl/update']")).ToHaveCountAsync(1);
+        await page.GetByTestId("palette-search").FillAsync("math");
+        await page.Locator(".palette .item[data-activity='eval.math']").DragToAsync(page.Locator(".graph-scroll"));
+        await Assertions.Expect(page.Locator("g.node[data-stage=math]")).ToHaveCountAsync(1);
+        Assert.EndsWith("\n  math:\n    uses: eval.math\n", await EditorText(page), StringComparison.Ordinal);
+        // The new stage is selected; the validator's complaint about its missing inputs shows in the panel.
+        await Assertions.Expect(page.GetByTestId("props-title")).ToHaveTextAsync("math");
+        await Assertions.Expect(page.GetByTestId("props")).ToContainTextAsync("checkpoint");
+        await Assertions.Expect(page.GetByTestId("diagnostics").Locator("li.error").First).ToBeVisibleAsync();
         await page.CloseAsync();
     }
 

@@ -57,6 +57,7 @@ public sealed class ServerFixture : IAsyncLifetime
             .UseSetting("urls", BaseAddress.ToString().TrimEnd('/'))
             .UseSetting("workflows", Workflows)
             .UseSetting("home", Home)
+            .UseSetting("mlruns", Path.Combine(root, "mlruns"))
             .UseSetting("Logging:LogLevel:Default", "Warning"));
         _factory.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         _factory.StartServer();

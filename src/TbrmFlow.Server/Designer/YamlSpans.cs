@@ -1,5 +1,6 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
+using YamlScalar = YamlDotNet.Core.Events.Scalar;
 
 namespace TbrmFlow.Server.Designer;
 
@@ -68,7 +69,7 @@ public static class YamlSpans
         var ev = parser.Consume<ParsingEvent>();
         switch (ev)
         {
-            case Scalar s:
+            case YamlScalar s:
                 return new SpanScalar((int)s.Start.Index, (int)s.End.Index, s.Value);
             case AnchorAlias a:
                 return new SpanScalar((int)a.Start.Index, (int)a.End.Index, a.Value.Value);
