@@ -41,6 +41,9 @@ public sealed class ClusterWorker : IDisposable
         Devices = new DevicePool(options.Gpus);
         Artifacts = new SharedDirectoryArtifactStore(options.ArtifactDirectory);
         _log = log;
+        // The first EF Core query builds the model (~2 s): pay it before taking jobs, not inside the first stage.
+        _ = cluster.Store.GetStages("");
+        _ = cluster.Store.FindCached("");
         _server = new BackgroundJobServer(
             new BackgroundJobServerOptions
             {

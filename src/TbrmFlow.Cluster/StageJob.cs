@@ -23,7 +23,7 @@ public sealed class StageJob(ClusterWorker worker)
     public async Task RunAsync(string runId, string instanceId, CancellationToken shutdown)
     {
         var cluster = worker.Cluster;
-        var run = Claim(cluster.DataSource, runId, instanceId, worker.Name);
+        var (run, lost) = Claim(cluster.DataSource, runId, instanceId, worker.Name);
         if (run is null)
         {
             RunAdvancer.Advance(cluster, runId);
@@ -35,7 +35,7 @@ public sealed class StageJob(ClusterWorker worker)
         using (var lease = await worker.Devices.TakeAsync(stage?.Resources.Gpu ?? 0, shutdown))
         {
             worker.Log($"{runId} {instanceId}: started{(lease.Devices.Count > 0 ? $" on gpu {string.Join(",", lease.Devices)}" : "")}");
-            var settings = new StageInstanceSettings { Artifacts = worker.Artifacts, Devices = lease.Devices, Worker = worker.Name };
+            var settings = new StageInstanceSettings { Artifacts = worker.Artifacts, Devices = lease.Devices, Worker = worker.Name, LostAttempts = lost };
             try
             {
                 result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, NullRunObserver.Instance, shutdown);
@@ -48,7 +48,7 @@ public sealed class StageJob(ClusterWorker worker)
         }
         if (result.Status == StageStatus.Cancelled && shutdown.IsCancellationRequested)
         {
-            Requeue(cluster.DataSource, runId, instanceId);
+            Requeue(cluster.DataSource, runId, instanceId, worker.Name);
             worker.Log($"{runId} {instanceId}: cancelled by worker shutdown; handed back to the queue");
             throw new OperationCanceledException("worker stopping; the stage goes back to its queue", shutdown);
         }
@@ -64,11 +64,15 @@ public sealed class StageJob(ClusterWorker worker)
         }
     }
 
+    /// <summary>A stage whose worker died this many times fails (it probably kills its worker, e.g. out of memory).</summary>
+    public const int MaxLostAttempts = 3;
+
     /// <summary>
-    /// Marks the instance running under the run's lock; returns the run, or null when there is nothing
-    /// to do (run over, or the instance already final: it must not run to completion twice).
+    /// Claims the instance under the run's lock: returns the run and the attempts lost with dead
+    /// workers per instance id, or a null run when there is nothing to do (run over, or the instance
+    /// already final: it must not run to completion twice).
     /// </summary>
-    public static RunRecord? Claim(NpgsqlDataSource source, string runId, string instanceId, string workerName)
+    public static (RunRecord? Run, Dictionary<string, int> Lost) Claim(NpgsqlDataSource source, string runId, string instanceId, string workerName)
     {
         using var connection = source.OpenConnection();
         using var tx = connection.BeginTransaction();
@@ -76,13 +80,13 @@ public sealed class StageJob(ClusterWorker worker)
         if (run is null || run.Status != "running")
         {
             tx.Commit();
-            return null;
+            return (null, []);
         }
         var status = Scalar(connection, tx, "SELECT \"Status\" FROM stages WHERE \"RunId\" = @run AND \"InstanceId\" = @id", runId, instanceId) as string;
         if (status is "succeeded" or "cached" or "failed" or "skipped" or "cancelled")
         {
             tx.Commit();
-            return null;
+            return (null, []);
         }
         // Attempts still 'running' belong to a worker that died (its lease expired, so Hangfire handed
         // the job to us); sub-stages of a repeat included.
@@ -90,14 +94,41 @@ public sealed class StageJob(ClusterWorker worker)
             "UPDATE attempts SET \"Status\" = 'failed', \"FinishedAt\" = now(), \"Error\" = 'worker lost: ' || COALESCE(\"Worker\", '?') || ' stopped without a result; job re-delivered to ' || @worker " +
             "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND \"Status\" = 'running'",
             runId, instanceId, ("worker", workerName));
+        // Excused from the retry budget: attempts lost with a killed worker or cancelled by a worker's shutdown.
+        var lost = new Dictionary<string, int>(StringComparer.Ordinal);
+        var killed = 0;
+        using (var count = Command(connection, tx,
+            "SELECT \"InstanceId\", count(*), count(*) FILTER (WHERE \"Error\" LIKE 'worker lost:%') FROM attempts " +
+            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND (\"Error\" LIKE 'worker lost:%' OR \"Error\" LIKE 'worker stopped:%') GROUP BY \"InstanceId\"",
+            runId, instanceId))
+        using (var reader = count.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                lost[reader.GetString(0)] = (int)reader.GetInt64(1);
+                killed = reader.GetString(0) == instanceId ? (int)reader.GetInt64(2) : killed;
+            }
+        }
+        if (killed >= MaxLostAttempts)
+        {
+            Execute(connection, tx,
+                $"UPDATE stages SET \"Status\" = 'failed', \"FinishedAt\" = now(), \"Error\" = 'its worker died {MaxLostAttempts} times (killed, or out of memory?)' WHERE \"RunId\" = @run AND \"InstanceId\" = @id",
+                runId, instanceId);
+            tx.Commit();
+            return (null, []);
+        }
         tx.Commit();
-        return run;
+        return (run, lost);
     }
 
-    private static void Requeue(NpgsqlDataSource source, string runId, string instanceId)
+    private static void Requeue(NpgsqlDataSource source, string runId, string instanceId, string workerName)
     {
         using var connection = source.OpenConnection();
         using var tx = connection.BeginTransaction();
+        Execute(connection, tx,
+            "UPDATE attempts SET \"Error\" = 'worker stopped: ' || @worker || ' was shut down; the stage went back to its queue' " +
+            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND \"Status\" = 'cancelled' AND \"Error\" = 'cancelled'",
+            runId, instanceId, ("worker", workerName));
         Execute(connection, tx, "UPDATE stages SET \"Status\" = 'queued', \"Error\" = 'worker stopped; re-queued', \"FinishedAt\" = NULL WHERE \"RunId\" = @run AND \"InstanceId\" = @id", runId, instanceId);
         tx.Commit();
     }

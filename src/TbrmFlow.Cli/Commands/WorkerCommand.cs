@@ -77,11 +77,21 @@ public static class WorkerCommand
                     output.Flush();
                 }
             }
+            // SIGTERM/SIGINT stop the worker gracefully ourselves: the generic handler of the command line
+            // gives an action 2 s before the process ends, too little to hand running stages back.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+            using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+            void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
             var worker = new ClusterWorker(connection, services.GetRequiredService<StageInstanceRunner>(), workerOptions, Log);
             Log($"worker {workerOptions.Name}: queues {string.Join(",", queueList)}, {slotCount} slot(s), gpus [{string.Join(",", devices)}], home {options.HomeDirectory}, database {ClusterConnection.Describe(conn)}");
             try
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException)
             {

@@ -55,10 +55,10 @@ internal static class ActivityExecutor
         var stateDirectory = run.StateDirectory(fullId);
         Directory.CreateDirectory(stateDirectory);
         StageResult? last = null;
-        var first = run.CountEarlierAttempts ? record.Attempts + 1 : 1;
+        var first = run.CountEarlierAttempts ? record.Attempts - run.LostAttempts.GetValueOrDefault(fullId) + 1 : 1;
         if (first > stage.Retry.Attempts)
         {
-            last = StageResults.NotRun(StageStatus.Failed, $"all {stage.Retry.Attempts} attempt(s) used up; the last one stopped without a result (its worker died)") with { Attempts = record.Attempts };
+            last = StageResults.NotRun(StageStatus.Failed, $"all {stage.Retry.Attempts} attempt(s) used up") with { Attempts = record.Attempts };
         }
         for (var n = first; n <= stage.Retry.Attempts; n++)
         {

@@ -30,10 +30,13 @@ internal sealed class RunState(
     public IReadOnlyList<int> Devices { get; init; } = [];
 
     /// <summary>
-    /// True in cluster mode: attempts that were started on a worker that died count against the
-    /// stage's retry budget, so a stage that kills its worker every time still ends failed.
+    /// True in cluster mode: attempt numbers and the retry budget continue from the stored record
+    /// (a job re-delivered after its worker died is not a fresh stage).
     /// </summary>
     public bool CountEarlierAttempts { get; init; }
+
+    /// <summary>Per instance id: earlier attempts lost with their worker, which do not use up the retry budget.</summary>
+    public IReadOnlyDictionary<string, int> LostAttempts { get; init; } = new Dictionary<string, int>();
 
     /// <summary>Recorded on every attempt: the cluster worker running it, or null in-process.</summary>
     public string? Worker { get; init; }

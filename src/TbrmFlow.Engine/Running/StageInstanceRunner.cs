@@ -20,6 +20,9 @@ public sealed record StageInstanceSettings
 
     /// <summary>Recorded on each attempt (<c>host:pid</c>).</summary>
     public string? Worker { get; init; }
+
+    /// <summary>Per instance id (the stage and its repeat sub-stages): attempts lost with a dead worker, not charged to the retry budget.</summary>
+    public IReadOnlyDictionary<string, int> LostAttempts { get; init; } = new Dictionary<string, int>();
 }
 
 /// <summary>
@@ -33,9 +36,9 @@ public sealed record StageInstanceSettings
 public sealed class StageInstanceRunner(ISender sender, ActivityCatalog catalog, EngineOptions options)
 {
     /// <summary>
-    /// Runs <paramref name="instanceId"/> of <paramref name="run"/>. Attempts started earlier (on a
-    /// worker that died) count against the retry budget; the state directory is the same on every
-    /// worker, so the activity resumes from its last checkpoint.
+    /// Runs <paramref name="instanceId"/> of <paramref name="run"/>. Attempt numbers continue from the
+    /// store; attempts lost with a dead worker do not use up the retry budget; the state directory is
+    /// the same on every worker, so the activity resumes from its last checkpoint.
     /// </summary>
     /// <exception cref="StageInputException">The stored workflow no longer parses or has no such instance.</exception>
     public async Task<StageResult> RunAsync(IRunStore store, RunRecord run, string instanceId, StageInstanceSettings settings, IRunObserver observer, CancellationToken cancellationToken)
@@ -54,6 +57,7 @@ public sealed class StageInstanceRunner(ISender sender, ActivityCatalog catalog,
             Devices = settings.Devices,
             CountEarlierAttempts = true,
             Worker = settings.Worker,
+            LostAttempts = settings.LostAttempts,
         };
         var table = new OutputTable(null);
         foreach (var other in plan)
