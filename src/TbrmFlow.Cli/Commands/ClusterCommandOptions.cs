@@ -23,7 +23,10 @@ internal sealed class ClusterCommandOptions
     {
         try
         {
-            return new ClusterConnection(new ClusterOptions { ConnectionString = connectionString, Lease = lease ?? TimeSpan.FromMinutes(5) });
+            var leaseTime = lease ?? TimeSpan.FromMinutes(5);
+            // Jobs whose lease expired are found by polling (no NOTIFY for them): poll at least twice per lease.
+            var poll = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, leaseTime.Ticks / 2));
+            return new ClusterConnection(new ClusterOptions { ConnectionString = connectionString, Lease = leaseTime, PollInterval = poll });
         }
         catch (ClusterException e)
         {
