@@ -24,6 +24,12 @@ public interface IActivityContext
     /// <summary>Where artifacts are created, hashed and stored.</summary>
     IArtifactStore Artifacts { get; }
 
+    /// <summary>
+    /// GPU device indices assigned to this stage by a cluster worker (<c>--gpus</c>), like
+    /// CUDA_VISIBLE_DEVICES for one stage; empty when nothing was assigned (use the <c>device</c> input).
+    /// </summary>
+    IReadOnlyList<int> Devices => [];
+
     /// <summary>Reports progress as <paramref name="done"/> of <paramref name="total"/> units.</summary>
     void ReportProgress(long done, long total, string? message = null);
 

@@ -15,5 +15,6 @@ var root = new RootCommand("TbrmFlow: reinforcement-learning experiments on lang
     CompareCommand.Create(),
     EvalCommand.Create(),
     ModelCommand.Create(),
+    WorkerCommand.Create(),
 };
 return await CommandLine.InvokeAsync(root, args);

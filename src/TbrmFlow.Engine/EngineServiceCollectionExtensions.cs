@@ -16,6 +16,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(_ => ActivityCatalog.FromApplication());
         services.AddSingleton<IActivityContextAccessor, ActivityContextAccessor>();
         services.AddSingleton<WorkflowRunner>();
+        services.AddSingleton<StageInstanceRunner>();
         return services;
     }
 }

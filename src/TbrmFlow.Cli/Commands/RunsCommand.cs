@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
-using TbrmFlow.Engine.Store;
 
 namespace TbrmFlow.Cli.Commands;
 
@@ -15,17 +14,24 @@ public static class RunsCommand
         var limit = new Option<int>("--limit") { Description = "How many runs to list.", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
         var engine = new EngineCommandOptions();
+        var cluster = new ClusterCommandOptions();
         var command = new Command("runs", "List runs, newest first.") { limit, json };
         engine.AddTo(command);
+        cluster.AddTo(command);
         command.SetAction(parse =>
         {
             var options = engine.Build(parse);
-            if (!File.Exists(options.ResolvedStorePath))
+            using var store = ClusterCommandOptions.OpenStore(cluster.Get(parse), options, out var connection);
+            using var _ = connection;
+            if (store is null)
             {
+                if (connection is null && cluster.Get(parse) is not null)
+                {
+                    return ExitCodes.BadInput;
+                }
                 Terminal.Error.MarkupLineInterpolated($"no runs yet ({options.ResolvedStorePath} does not exist)");
                 return ExitCodes.Ok;
             }
-            using var store = new RunStore(options.ResolvedStorePath);
             var runs = store.ListRuns(parse.GetValue(limit));
             if (parse.GetValue(json))
             {

@@ -14,18 +14,24 @@ public static class ShowCommand
         var runId = new Argument<string>("run-id") { Description = "The run (see 'tbrmflow runs')." };
         var json = new Option<bool>("--json") { Description = "Print the same JSON document as 'run --json'." };
         var engine = new EngineCommandOptions();
+        var cluster = new ClusterCommandOptions();
         var command = new Command("show", "Show one run.") { runId, json };
         engine.AddTo(command);
+        cluster.AddTo(command);
         command.SetAction(parse =>
         {
             var options = engine.Build(parse);
             var id = parse.GetValue(runId)!;
-            if (!File.Exists(options.ResolvedStorePath))
+            using var store = ClusterCommandOptions.OpenStore(cluster.Get(parse), options, out var connection);
+            using var _ = connection;
+            if (store is null)
             {
-                Terminal.Error.MarkupLineInterpolated($"[red]error:[/] no run store at {options.ResolvedStorePath}");
+                if (cluster.Get(parse) is null)
+                {
+                    Terminal.Error.MarkupLineInterpolated($"[red]error:[/] no run store at {options.ResolvedStorePath}");
+                }
                 return ExitCodes.BadInput;
             }
-            using var store = new RunStore(options.ResolvedStorePath);
             var run = store.GetRun(id);
             if (run is null)
             {

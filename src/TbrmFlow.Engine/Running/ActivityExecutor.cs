@@ -55,9 +55,14 @@ internal static class ActivityExecutor
         var stateDirectory = run.StateDirectory(fullId);
         Directory.CreateDirectory(stateDirectory);
         StageResult? last = null;
-        for (var n = 1; n <= stage.Retry.Attempts; n++)
+        var first = run.CountEarlierAttempts ? record.Attempts - run.LostAttempts.GetValueOrDefault(fullId) + 1 : 1;
+        if (first > stage.Retry.Attempts)
         {
-            if (n > 1)
+            last = StageResults.NotRun(StageStatus.Failed, $"all {stage.Retry.Attempts} attempt(s) used up") with { Attempts = record.Attempts };
+        }
+        for (var n = first; n <= stage.Retry.Attempts; n++)
+        {
+            if (n > first)
             {
                 var delay = stage.Retry.DelayBefore(n);
                 run.Observer.StageLog(fullId, $"attempt {record.Attempts} failed ({last!.Error}); retrying in {delay.TotalSeconds:0.###}s");
@@ -110,10 +115,10 @@ internal static class ActivityExecutor
             }
         }
         record.Attempts++;
-        var attempt = new AttemptRecord { RunId = run.RunId, InstanceId = fullId, Number = record.Attempts, Status = "running", StartedAt = DateTime.UtcNow };
+        var attempt = new AttemptRecord { RunId = run.RunId, InstanceId = fullId, Number = record.Attempts, Status = "running", StartedAt = DateTime.UtcNow, Worker = run.Worker };
         run.Store.SaveAttempt(attempt);
         run.Store.SaveStage(record);
-        var context = new StageContext(run.RunId, fullId, record.Attempts, stateDirectory, run.Artifacts, run.Observer);
+        var context = new StageContext(run.RunId, fullId, record.Attempts, stateDirectory, run.Artifacts, run.Observer) { Devices = gpu ? run.Devices : [] };
         var clock = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation);
         if (instance.Stage.Timeout is { } limit)

@@ -75,7 +75,7 @@ internal static class DagExecutor
         }
     }
 
-    private static async Task<StageResult> ExecuteAsync(RunState run, StageInstance instance, ExecutionScope scope)
+    internal static async Task<StageResult> ExecuteAsync(RunState run, StageInstance instance, ExecutionScope scope)
     {
         await Task.Yield();
         var fullId = scope.Prefix + instance.Id;

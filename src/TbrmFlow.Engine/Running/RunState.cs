@@ -9,7 +9,7 @@ namespace TbrmFlow.Engine.Running;
 /// <summary>Everything shared by the stages of one run.</summary>
 internal sealed class RunState(
     string runId, JsonObject parameters, ISender sender, ActivityCatalog catalog, EngineOptions options,
-    RunStore store, IRunObserver observer, CancellationToken cancellation)
+    IRunStore store, IRunObserver observer, CancellationToken cancellation)
 {
     private readonly Lock _gate = new();
     private readonly OrderedDictionary<string, StageResult> _results = new(StringComparer.Ordinal);
@@ -19,12 +19,27 @@ internal sealed class RunState(
     public ISender Sender => sender;
     public ActivityCatalog Catalog => catalog;
     public EngineOptions Options => options;
-    public RunStore Store => store;
+    public IRunStore Store => store;
     public IRunObserver Observer => observer;
     public CancellationToken Cancellation => cancellation;
-    public LocalArtifactStore Artifacts { get; } = new(Path.Combine(options.HomeDirectory, "artifacts"));
-    public SemaphoreSlim Slots { get; } = new(options.Parallel ?? Environment.ProcessorCount);
-    public SemaphoreSlim GpuSlots { get; } = new(options.Parallel ?? 1);
+    public Abstractions.IArtifactStore Artifacts { get; init; } = new LocalArtifactStore(Path.Combine(options.HomeDirectory, "artifacts"));
+    public SemaphoreSlim Slots { get; init; } = new(options.Parallel ?? Environment.ProcessorCount);
+    public SemaphoreSlim GpuSlots { get; init; } = new(options.Parallel ?? 1);
+
+    /// <summary>GPU devices assigned to this process's stages (cluster workers), or empty.</summary>
+    public IReadOnlyList<int> Devices { get; init; } = [];
+
+    /// <summary>
+    /// True in cluster mode: attempt numbers and the retry budget continue from the stored record
+    /// (a job re-delivered after its worker died is not a fresh stage).
+    /// </summary>
+    public bool CountEarlierAttempts { get; init; }
+
+    /// <summary>Per instance id: earlier attempts lost with their worker, which do not use up the retry budget.</summary>
+    public IReadOnlyDictionary<string, int> LostAttempts { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Recorded on every attempt: the cluster worker running it, or null in-process.</summary>
+    public string? Worker { get; init; }
 
     /// <summary>Stage records from an earlier attempt at this run (resume), by instance id.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, StageRecord> Previous { get; init; } = new(StringComparer.Ordinal);

@@ -6,6 +6,8 @@ namespace TbrmFlow.Engine.Running;
 internal sealed class StageContext(
     string runId, string stageId, int attempt, string stateDirectory, IArtifactStore artifacts, IRunObserver observer) : IActivityContext
 {
+    public IReadOnlyList<int> Devices { get; init; } = [];
+
     public string RunId => runId;
     public string StageId => stageId;
     public int Attempt => attempt;

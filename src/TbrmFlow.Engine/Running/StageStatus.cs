@@ -19,4 +19,6 @@ public enum StageStatus
     Skipped,
     /// <summary>Outputs reused from an identical earlier stage.</summary>
     Cached,
+    /// <summary>Cluster mode: enqueued as a job, waiting for a worker.</summary>
+    Queued,
 }

@@ -16,7 +16,7 @@ namespace TbrmFlow.Engine.Running;
 /// <param name="sender">The mediator.</param>
 /// <param name="catalog">Known activities.</param>
 /// <param name="options">Where runs keep their files and how many stages run at once.</param>
-public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, EngineOptions options)
+public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, EngineOptions options) : IWorkflowExecutor
 {
     /// <summary>Runs <paramref name="workflow"/> with parameter overrides.</summary>
     /// <exception cref="StageInputException">Bad parameters or a plan that cannot be made (before the run starts).</exception>

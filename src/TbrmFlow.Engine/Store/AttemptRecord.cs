@@ -24,6 +24,9 @@ public sealed class AttemptRecord
     /// <summary>UTC end.</summary>
     public DateTime? FinishedAt { get; set; }
 
+    /// <summary>The cluster worker that ran it (<c>host:pid</c>), or null for an in-process run.</summary>
+    public string? Worker { get; set; }
+
     /// <summary>The error of a failed attempt.</summary>
     public string? Error { get; set; }
 }

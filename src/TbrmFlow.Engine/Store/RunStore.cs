@@ -7,7 +7,7 @@ namespace TbrmFlow.Engine.Store;
 /// The run store: a SQLite file through EF Core. Thread-safe (one context behind a lock; stages
 /// finish concurrently and each write is short). Records are detached after every call.
 /// </summary>
-public sealed class RunStore : IDisposable
+public sealed class RunStore : IRunStore
 {
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;

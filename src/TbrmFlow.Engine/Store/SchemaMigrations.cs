@@ -29,6 +29,8 @@ public static class SchemaMigrations
             Status TEXT NOT NULL, StartedAt TEXT NOT NULL, FinishedAt TEXT NULL, Error TEXT NULL);
         CREATE UNIQUE INDEX IX_attempts_RunId_InstanceId_Number ON attempts (RunId, InstanceId, Number);
         """,
+        // 2: the cluster worker of an attempt (null in-process; the PostgreSQL store has the same column).
+        "ALTER TABLE attempts ADD COLUMN Worker TEXT NULL;",
     ];
 
     /// <summary>Brings the database at <paramref name="connection"/> to the newest version; returns it.</summary>

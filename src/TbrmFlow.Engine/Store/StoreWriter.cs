@@ -89,7 +89,7 @@ internal sealed class StoreWriter : IAsyncDisposable
          "CacheKey", "CachedFrom", "Attempts", "StartedAt", "FinishedAt", "DurationS", "Error"]);
 
     private static readonly (string Sql, string[] Columns) AttemptSql = Statement("attempts", ["RunId", "InstanceId", "Number"],
-        ["RunId", "InstanceId", "Number", "Status", "StartedAt", "FinishedAt", "Error"]);
+        ["RunId", "InstanceId", "Number", "Status", "StartedAt", "FinishedAt", "Worker", "Error"]);
 
     public async ValueTask DisposeAsync()
     {

@@ -13,7 +13,7 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
         ["uses", "with", "needs", "if", "matrix", "retry", "timeout", "cache", "resources", "description", "repeat", "until", "max", "carry", "stages", "next"];
     public static readonly string[] DefaultKeys = ["retry", "timeout", "cache", "resources"];
     private static readonly string[] RetryKeys = ["attempts", "backoff"];
-    private static readonly string[] ResourceKeys = ["gpu", "cpu", "memory_gb"];
+    private static readonly string[] ResourceKeys = ["gpu", "cpu", "memory_gb", "queue"];
     private static readonly string[] RepeatOnlyKeys = ["until", "max", "carry", "stages", "next"];
 
     public List<StageDefinition> ParseAll(YMapping stages)
@@ -162,11 +162,11 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
         }
         if (node is not YMapping map)
         {
-            p.Error(DiagnosticCodes.BadValue, "'resources' must be a mapping {gpu, cpu, memory_gb}", node.Start);
+            p.Error(DiagnosticCodes.BadValue, "'resources' must be a mapping {gpu, cpu, memory_gb, queue}", node.Start);
             return ResourceRequest.None;
         }
         p.CheckKeys(map, ResourceKeys, "resources");
-        return new ResourceRequest(p.Int(map, "gpu", 0) ?? 0, p.Number(map, "cpu"), p.Number(map, "memory_gb"));
+        return new ResourceRequest(p.Int(map, "gpu", 0) ?? 0, p.Number(map, "cpu"), p.Number(map, "memory_gb"), p.String(map, "queue"));
     }
 
     private MatrixDefinition? Matrix(YNode node, string id)

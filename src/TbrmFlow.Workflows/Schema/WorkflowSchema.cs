@@ -38,7 +38,7 @@ public static class WorkflowSchema
                 ["type"] = "object",
                 ["additionalProperties"] = false,
                 ["description"] = "What the stage needs (gpu stages run one at a time by default).",
-                ["properties"] = new JsonObject { ["gpu"] = Int(0), ["cpu"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 }, ["memory_gb"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 } },
+                ["properties"] = new JsonObject { ["gpu"] = Int(0), ["cpu"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 }, ["memory_gb"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 }, ["queue"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z0-9_]+$", ["description"] = "Cluster mode: the worker queue (default gpu when gpu > 0, else default)." } },
             },
             ["matrix"] = new JsonObject
             {

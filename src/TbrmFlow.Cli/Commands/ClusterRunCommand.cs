@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using TbrmFlow.Abstractions.Descriptors;
+using TbrmFlow.Cli.Output;
+using TbrmFlow.Cluster;
+using TbrmFlow.Engine.Running;
+using TbrmFlow.Workflows.Parsing;
+
+
+namespace TbrmFlow.Cli.Commands;
+
+/// <summary><c>tbrmflow run FILE --cluster CONN [--wait] [--json]</c>: enqueue on a cluster's workers.</summary>
+internal static class ClusterRunCommand
+{
+    public static async Task<int> RunAsync(string file, string[] parameters, bool json, bool wait, string conn, Engine.EngineOptions options, CancellationToken ct)
+    {
+        using var services = CliHost.Build(options);
+        var workflow = WorkflowFiles.Load(file, services.GetRequiredService<ActivityCatalog>());
+        if (workflow is null)
+        {
+            return ExitCodes.BadInput;
+        }
+        if (!ParamOverrides.TryParse(parameters, out var overrides, out var error))
+        {
+            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] {error}");
+            return ExitCodes.BadInput;
+        }
+        using var connection = ClusterCommandOptions.Connect(conn);
+        if (connection is null)
+        {
+            return ExitCodes.BadInput;
+        }
+        var runner = new ClusterRunner(connection);
+        string runId;
+        try
+        {
+            runId = await runner.StartAsync(workflow, overrides);
+        }
+        catch (StageInputException e)
+        {
+            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        Terminal.Error.MarkupLineInterpolated($"run {runId} enqueued on {ClusterConnection.Describe(conn)}; follow it with: tbrmflow show {runId} --cluster ...");
+        if (!wait)
+        {
+            if (json)
+            {
+                Console.Out.WriteLine(new JsonObject { ["run_id"] = runId, ["status"] = "running" }.ToJsonString());
+            }
+            else
+            {
+                Console.Out.WriteLine(runId);
+            }
+            return ExitCodes.Ok;
+        }
+        return await RunOutput.ExecuteAsync(workflow.Name, json, () => runner.WaitAsync(runId, RunOutput.Observer(), ct));
+    }
+}

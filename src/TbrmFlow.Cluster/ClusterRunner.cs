@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using TbrmFlow.Engine.Running;
+using TbrmFlow.Engine.Store;
+using TbrmFlow.Workflows.Model;
+
+namespace TbrmFlow.Cluster;
+
+/// <summary>
+/// The queued executor: creates the run in the cluster database and enqueues its first ready stages
+/// (<see cref="StartAsync"/>; the caller may leave), or also waits until workers finished it
+/// (<see cref="RunAsync"/>, the same interface as the in-process <see cref="WorkflowRunner"/>).
+/// </summary>
+/// <param name="cluster">The cluster database.</param>
+public sealed class ClusterRunner(ClusterConnection cluster) : IWorkflowExecutor
+{
+    /// <summary>How often <see cref="WaitAsync"/> reads the run's state.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Creates the run and enqueues what is ready; returns the run id.</summary>
+    /// <exception cref="StageInputException">Bad parameters or a plan that cannot be made.</exception>
+    public Task<string> StartAsync(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> overrides)
+    {
+        var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("n")[..6];
+        var parameters = WorkflowRunner.BindParams(workflow, overrides);
+        var record = new RunRecord
+        {
+            Id = runId,
+            Workflow = workflow.Name,
+            Experiment = workflow.Experiment ?? workflow.Name,
+            SourceFile = workflow.SourceFile,
+            SourceText = workflow.SourceText ?? "",
+            ParamsJson = parameters.ToJsonString(),
+            Status = "running",
+            StartedAt = DateTime.UtcNow,
+            Pid = 0,
+        };
+        // Plan before storing: a matrix that cannot be expanded is the caller's error, not a failed run.
+        _ = RunPlans.Load(record);
+        foreach (var stage in workflow.Stages.Where(s => !StageQueues.IsValidName(StageQueues.For(s))))
+        {
+            throw new StageInputException($"stage '{stage.Id}': resources.queue '{StageQueues.For(stage)}' may only hold lowercase letters, digits and '_'");
+        }
+        cluster.Store.SaveRun(record);
+        RunAdvancer.Advance(cluster, runId);
+        return Task.FromResult(runId);
+    }
+
+    /// <summary>Waits until the run is no longer running; reports stage state changes to <paramref name="observer"/>.</summary>
+    public async Task<RunResult> WaitAsync(string runId, IRunObserver observer, CancellationToken cancellationToken)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var run = cluster.Store.GetRun(runId) ?? throw new StageInputException($"no run '{runId}' in {cluster.Store.Path}");
+            var stages = cluster.Store.GetStages(runId);
+            foreach (var stage in stages.Where(s => seen.GetValueOrDefault(s.InstanceId) != s.Status))
+            {
+                seen[stage.InstanceId] = stage.Status;
+                if (Enum.TryParse<StageStatus>(stage.Status, ignoreCase: true, out var status))
+                {
+                    observer.StageStateChanged(stage.InstanceId, status, stage.Error);
+                }
+            }
+            if (run.Status != "running")
+            {
+                return StoredRuns.ToResult(run, stages);
+            }
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<RunResult> RunAsync(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> overrides, IRunObserver observer, CancellationToken cancellationToken)
+    {
+        var runId = await StartAsync(workflow, overrides);
+        return await WaitAsync(runId, observer, cancellationToken);
+    }
+}

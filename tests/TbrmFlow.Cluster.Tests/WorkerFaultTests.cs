@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+
+namespace TbrmFlow.Cluster.Tests;
+
+/// <summary>
+/// Two real worker processes against PostgreSQL run workflows/cluster-probe.yaml (four parallel
+/// probes, then a join); one worker is killed with SIGKILL while it runs a stage.
+/// </summary>
+public sealed class WorkerFaultTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(2);
+
+    [PostgresFact]
+    public async Task KilledWorker_StageMovesToTheOtherWorker_ResumesFromItsCheckpoint_AndTheRunMatchesAnInProcessRun()
+    {
+        using var db = new TestDatabase();
+        var home = Directory.CreateTempSubdirectory("tbrmflow-cluster").FullName;
+        var workflow = Path.Combine(TbrmflowProcess.RepositoryRoot, "workflows", "cluster-probe.yaml");
+        string[] parameters = ["-p", "steps=30", "-p", "step_ms=100"];
+
+        // The reference: the same workflow through the in-process executor.
+        using var local = new TbrmflowProcess(home, ["run", workflow, .. parameters, "--json", "--home", Path.Combine(home, "local")]);
+        Assert.Equal(0, await local.WaitForExitAsync(Long));
+        var expected = Outputs(JsonNode.Parse(local.Stdout)!);
+
+        var shared = Path.Combine(home, "shared");
+        string[] worker = ["worker", "--cluster", db.ConnectionString, "--home", shared, "--slots", "2", "--lease", "3"];
+        using var a = new TbrmflowProcess(home, [.. worker, "--name", "worker_a"]);
+        using var b = new TbrmflowProcess(home, [.. worker, "--name", "worker_b"]);
+        await Task.WhenAll(a.WaitForOutputAsync("worker worker_a:", Long), b.WaitForOutputAsync("worker worker_b:", Long));
+
+        using var submit = new TbrmflowProcess(home, ["run", workflow, .. parameters, "--cluster", db.ConnectionString, "--json"]);
+        Assert.Equal(0, await submit.WaitForExitAsync(Long));
+        var runId = JsonNode.Parse(submit.Stdout)!["run_id"]!.GetValue<string>();
+
+        using var cluster = db.Connect();
+        // Kill worker A once one of its stages has checkpointed a few steps.
+        var victim = await WaitAsync(() =>
+        {
+            var running = cluster.Store.GetAttempts(runId).FirstOrDefault(x => x.Worker == "worker_a" && x.Status == "running");
+            return running is not null && Step(shared, runId, running.InstanceId) >= 5 ? running.InstanceId : null;
+        });
+        a.Kill();
+        var stepAtKill = Step(shared, runId, victim);
+
+        var run = await WaitAsync(() => cluster.Store.GetRun(runId) is { Status: not "running" } r ? r : null);
+        Assert.True(run.Status == "succeeded", $"run {run.Status}: {run.Error}\nworker B:\n{b.Output}");
+
+        var stages = cluster.Store.GetStages(runId);
+        var actual = stages.ToDictionary(s => s.InstanceId, s => JsonNode.Parse(s.OutputsJson!)!.ToJsonString());
+        Assert.Equal(expected.OrderBy(kv => kv.Key), actual.OrderBy(kv => kv.Key));
+
+        var attempts = cluster.Store.GetAttempts(runId);
+        // Both workers took work.
+        Assert.Contains(attempts, x => x.Worker == "worker_a");
+        Assert.Contains(attempts, x => x.Worker == "worker_b");
+        // No stage lost or run twice to completion: exactly one succeeded attempt per instance.
+        Assert.All(expected.Keys, id => Assert.Single(attempts, x => x.InstanceId == id && x.Status == "succeeded"));
+        Assert.Equal(expected.Count, attempts.Count(x => x.Status == "succeeded"));
+        // The killed stage: its first attempt is recorded as lost, a new attempt on worker B finished it.
+        var victimAttempts = attempts.Where(x => x.InstanceId == victim).OrderBy(x => x.Number).ToList();
+        Assert.Equal(("failed", "worker_a"), (victimAttempts[0].Status, victimAttempts[0].Worker));
+        Assert.StartsWith("worker lost: worker_a", victimAttempts[0].Error);
+        Assert.Equal(("succeeded", "worker_b"), (victimAttempts[^1].Status, victimAttempts[^1].Worker));
+        Assert.Equal(victimAttempts.Count, stages.Single(s => s.InstanceId == victim).Attempts);
+        // ... and resumed from the checkpoint it had reached, not from step 0.
+        var starts = File.ReadAllLines(Path.Combine(StateDirectory(shared, runId, victim), "probe.log"));
+        Assert.Equal(2, starts.Length);
+        var resumedAt = int.Parse(starts[1].Split(' ')[5], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(resumedAt, stepAtKill, 29);
+    }
+
+    private static Dictionary<string, string> Outputs(JsonNode document) =>
+        document["stages"]!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value!["outputs"]!.ToJsonString());
+
+    private static string StateDirectory(string home, string runId, string instanceId) =>
+        Path.Combine(home, "runs", runId, "stages", string.Concat(instanceId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '=' or ',' ? c : '_')));
+
+    private static int Step(string home, string runId, string instanceId)
+    {
+        var checkpoint = Path.Combine(StateDirectory(home, runId, instanceId), "probe.json");
+        try
+        {
+            return File.Exists(checkpoint) ? JsonNode.Parse(File.ReadAllText(checkpoint))!["Step"]!.GetValue<int>() : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task<T> WaitAsync<T>(Func<T?> probe) where T : class
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < Long)
+        {
+            if (probe() is { } value)
+            {
+                return value;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the cluster did not get there in 2 minutes");
+    }
+}
