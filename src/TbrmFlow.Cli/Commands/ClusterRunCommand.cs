@@ -55,6 +55,6 @@ internal static class ClusterRunCommand
             }
             return ExitCodes.Ok;
         }
-        return await RunOutput.ExecuteAsync(workflow.Name, json, () => runner.WaitAsync(runId, RunOutput.Observer(), ct));
+        return await RunOutput.ExecuteAsync(workflow.Name, json, display => runner.WaitAsync(runId, display, ct));
     }
 }
