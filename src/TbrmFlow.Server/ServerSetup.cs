@@ -1,7 +1,7 @@
+using Scalar.AspNetCore;
 using TbrmFlow.Engine;
 using TbrmFlow.Engine.Pipeline;
 using TbrmFlow.Server.Api;
-using Scalar.AspNetCore;
 using TbrmFlow.Server.Hubs;
 using TbrmFlow.Server.Security;
 using TbrmFlow.Server.Services;
