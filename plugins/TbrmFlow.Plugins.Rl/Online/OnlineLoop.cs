@@ -44,7 +44,7 @@ public sealed partial class OnlineLoop(IActivityContext ctx, OnlineRequest reque
         using var optimizer = optim.AdamW(model.parameters(), request.LearningRate, weight_decay: request.WeightDecay);
         var cursor = new PromptCursor<Problem>(prompts, request.Seed);
         long start = 0;
-        if (ResumeState.Find(ctx.StateDirectory) is { Step: > 0 } saved)
+        if (ResumeState.FindResumable(ctx.StateDirectory, request.Steps, ctx.Log) is { } saved)
         {
             var dir = ResumeState.LoadInto(ctx.StateDirectory, model, optimizer);
             rule.Load(dir);

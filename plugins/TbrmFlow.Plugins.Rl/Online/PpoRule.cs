@@ -33,6 +33,12 @@ public sealed class PpoRule : IUpdateRule
     /// <inheritdoc />
     public string Name => "ppo";
 
+    /// <summary>The critic (its own backbone copy and scalar head), trained by this rule's optimiser.</summary>
+    public ValueModel Critic => _critic;
+
+    /// <inheritdoc />
+    public bool TokenMean => true;
+
     /// <inheritdoc />
     public (Dictionary<string, Tensor> Rows, Dictionary<string, Tensor> Metrics) Prepare(TrajectoryBatch batch, Tensor refLogProbs)
     {

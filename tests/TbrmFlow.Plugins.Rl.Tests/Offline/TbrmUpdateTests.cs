@@ -94,6 +94,19 @@ public sealed class TbrmUpdateTests(TinyPolicy tiny)
             Seed = 7,
         }, CancellationToken.None));
         Assert.Equal(48, result.Count);
+        // The documented RolloutBatch record: one log-prob per response token, the sampling settings and the source checkpoint.
+        var records = RolloutFiles.Read(result.Rollouts.Path);
+        Assert.Equal(48, records.Count);
+        Assert.All(records, r =>
+        {
+            Assert.Equal(r.ResponseTokens.Length, r.LogProbs.Length);
+            Assert.Contains(r.FinishReason, new[] { "eos", "length" });
+            Assert.Equal(tiny.Policy.Hash ?? tiny.Policy.Path, r.CheckpointId);
+            Assert.Equal(1.0, r.Sampling.Temperature);
+            Assert.All(r.LogProbs, lp => Assert.True(lp <= 0));
+        });
+        Assert.Equal(24, records.Select(r => r.PromptId).Distinct().Count());
+        Assert.Equal(result.RewardMean, records.Average(r => r.Reward), 9);
         return result.Rollouts;
     }
 

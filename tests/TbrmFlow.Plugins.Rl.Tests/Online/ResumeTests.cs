@@ -1,5 +1,6 @@
 using TbrmFlow.Plugins.Rl.Tbrm;
 using TbrmFlow.Plugins.Rl.Tests.Support;
+using TbrmFlow.Plugins.Rl.Training;
 using TbrmFlow.Torch.Checkpoints;
 
 namespace TbrmFlow.Plugins.Rl.Tests.Online;
@@ -42,5 +43,32 @@ public sealed class ResumeTests(TinyPolicy tiny)
         {
             Assert.True(parameter.allclose(other[name], rtol: 0, atol: 1e-6), $"{name} differs after resume");
         }
+    }
+
+    [Fact]
+    public async Task SavedStateAtOrBeyondTheRequestedSteps_IsIgnored_SoTheStageNeverFinishesWithZeroSteps()
+    {
+        var request = new TbrmRequest
+        {
+            Policy = tiny.Policy,
+            Prompts = tiny.Prompts,
+            Steps = 4,
+            PromptsPerStep = 8,
+            MaxNewTokens = 4,
+            CheckpointEvery = 2,
+            Threads = 1,
+        };
+        var root = tiny.NewDirectory();
+        var interrupted = new FaultInjectingContext(root, failAtStep: 3);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => interrupted.Run(a => new TbrmHandler(a).Handle(request, CancellationToken.None)));
+        Assert.Equal(2, ResumeState.Find(interrupted.StateDirectory)!.Step);
+
+        // The steps input was lowered to the saved step: resuming would take zero steps and return the saved weights.
+        var resumed = new RecordingContext(root) { Attempt = 2 };
+        var result = await resumed.Run(a => new TbrmHandler(a).Handle(request with { Steps = 2 }, CancellationToken.None));
+
+        Assert.Contains(resumed.Logs, l => l.Contains("saved state is at step 2 but steps is 2", StringComparison.Ordinal));
+        Assert.Equal([1L, 2L], resumed.Metrics.Where(m => m.Metrics.ContainsKey("train/loss")).Select(m => m.Step));
+        Assert.Equal(2, result.Steps);
     }
 }
