@@ -2,8 +2,10 @@
 """Summarise a compare-algorithms run: per-algorithm avg@1 per seed, mean, t-interval over seeds,
 median step time and peak RSS from the MLflow file store the run wrote.
 
-usage: compare-summary.py RUN.json MLRUNS_DIR
-RUN.json is the `tbrmflow run ... --json` output; MLRUNS_DIR the --tracking-uri directory."""
+usage: compare-summary.py RUN.json MLRUNS_DIR [SFT_RUN.json]
+RUN.json is the `tbrmflow run ... --json` output; MLRUNS_DIR the --tracking-uri directory. Metric histories
+come from the MLflow runs of RUN.json's run id only. SFT_RUN.json (optional) supplies evaluate_sft when
+RUN.json predates that stage (a later, cached re-run of the same workflow)."""
 import json, os, re, statistics, sys
 
 T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776}  # two-sided 95% Student t quantiles by degrees of freedom
@@ -17,14 +19,17 @@ def history(run_dir, key):
     return [(int(r[2]), float(r[1])) for r in rows]
 
 
-def main(run_json, mlruns):
+def main(run_json, mlruns, sft_json=None):
     run = json.load(open(run_json))
     stages = run["stages"]
+    if sft_json:
+        stages.setdefault("evaluate_sft", json.load(open(sft_json))["stages"]["evaluate_sft"])
     runs = {}
     for exp in os.listdir(mlruns):
         for rid in os.listdir(os.path.join(mlruns, exp)):
             name = os.path.join(mlruns, exp, rid, "tags", "mlflow.runName")
-            if os.path.exists(name):
+            owner = os.path.join(mlruns, exp, rid, "tags", "tbrmflow.run_id")
+            if os.path.exists(name) and os.path.exists(owner) and open(owner).read().strip() == run["run_id"]:
                 runs[open(name).read().strip()] = os.path.join(mlruns, exp, rid)
     algos = {}
     for sid, st in stages.items():
@@ -59,4 +64,4 @@ def main(run_json, mlruns):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])
