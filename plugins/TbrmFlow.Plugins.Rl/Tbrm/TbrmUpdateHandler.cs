@@ -26,6 +26,7 @@ public sealed class TbrmUpdateHandler(IActivityContextAccessor context) : IReque
         {
             throw new ArgumentException($"steps must be >= 1, batch_size >= 0 and beta > 0 (got {request.Steps}, {request.BatchSize}, {request.Beta})");
         }
+        _ = TbrmVariants.Get(request.Variant); // an unknown variant fails before any model is loaded, listing the valid ones
         var ctx = context.Current;
         TorchThreads.Apply(request.Threads);
         TorchRuntime.Seed(request.Seed);
