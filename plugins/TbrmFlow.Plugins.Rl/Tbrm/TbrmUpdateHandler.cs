@@ -31,6 +31,10 @@ public sealed class TbrmUpdateHandler(IActivityContextAccessor context) : IReque
         TorchThreads.Apply(request.Threads);
         TorchRuntime.Seed(request.Seed);
         var records = RolloutFiles.Read(request.Rollouts.Path);
+        if (records.Count == 0)
+        {
+            throw new ArgumentException($"rollouts: the RolloutBatch at {request.Rollouts.Path} holds no trajectories");
+        }
         var sampled = records.Select(r => r.Sampling.Temperature).Distinct().ToList();
         if (sampled.Any(t => Math.Abs(t - request.Temperature) > 1e-9))
         {

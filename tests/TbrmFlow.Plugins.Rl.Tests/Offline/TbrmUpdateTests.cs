@@ -80,6 +80,18 @@ public sealed class TbrmUpdateTests(TinyPolicy tiny)
         Assert.Contains("sampling temperature", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Update_RefusesAnEmptyRolloutBatch_WithTheInputName()
+    {
+        var dir = tiny.NewDirectory();
+        RolloutFiles.Write(dir, [], "test: empty");
+        var context = new RecordingContext(tiny.NewDirectory());
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => context.Run(a => new TbrmUpdateHandler(a).Handle(
+            new TbrmUpdateRequest { Policy = tiny.Policy, Rollouts = new RolloutBatch(dir), Threads = 1 }, CancellationToken.None)));
+        Assert.Contains("rollouts: the RolloutBatch", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no trajectories", error.Message, StringComparison.Ordinal);
+    }
+
     private async Task<RolloutBatch> Generate()
     {
         var context = new RecordingContext(tiny.NewDirectory(), "rollout");
