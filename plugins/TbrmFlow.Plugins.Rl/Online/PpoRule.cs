@@ -25,7 +25,7 @@ public sealed class PpoRule : IUpdateRule
     {
         _settings = settings;
         var backbone = ModelCheckpoint.Load(setup.PolicyPath, setup.Device).Model;
-        _critic = new ValueModel(backbone);
+        _critic = new ValueModel(backbone, setup.Seed);
         _critic.train();
         _optimizer = optim.AdamW(_critic.parameters(), settings.CriticLearningRate);
     }
