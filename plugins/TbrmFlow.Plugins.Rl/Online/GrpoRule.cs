@@ -15,6 +15,9 @@ public sealed class GrpoRule(int groupSize, double clip, double klCoef) : IUpdat
     public string Name => "grpo";
 
     /// <inheritdoc />
+    public bool TokenMean => true;
+
+    /// <inheritdoc />
     public (Dictionary<string, Tensor> Rows, Dictionary<string, Tensor> Metrics) Prepare(TrajectoryBatch batch, Tensor refLogProbs)
     {
         var advantages = Advantages.Group(batch.Rewards, groupSize);                        // [B]

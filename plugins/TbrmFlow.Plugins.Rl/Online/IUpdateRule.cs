@@ -24,6 +24,13 @@ public interface IUpdateRule : IDisposable
     /// <summary>The loss of one micro-batch (mean over its trajectories or tokens) with its metrics.</summary>
     LossResult Loss(TrajectoryBatch micro, PolicyOutputs policy, Tensor refLogProbs, IReadOnlyDictionary<string, Tensor> rows);
 
+    /// <summary>
+    /// True when <see cref="Loss"/> is a token-mean (GRPO, PPO): micro-batch gradients then accumulate with weight
+    /// tokens(micro) / tokens(batch); false for a mean over trajectories (TBRM): weight rows(micro) / B. Either way
+    /// the accumulated gradient equals the whole batch's.
+    /// </summary>
+    bool TokenMean => false;
+
     /// <summary>Whether <see cref="Loss"/> needs V_ref(s_1) in <c>rows["ref_vs1"]</c>.</summary>
     bool NeedsReferenceVs1 => false;
 

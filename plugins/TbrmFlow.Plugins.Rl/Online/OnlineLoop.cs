@@ -40,11 +40,11 @@ public sealed partial class OnlineLoop(IActivityContext ctx, OnlineRequest reque
         var reward = RewardFunctions.Get(request.Reward);
         var prompts = PromptSetFiles.Read(request.Prompts.Path);
         var evalProblems = request.EvalPrompts is null ? null : Take(PromptSetFiles.Read(request.EvalPrompts.Path), request.EvalSize);
-        using var rule = createRule(new OnlineSetup(model, request.Policy.Path, device));
+        using var rule = createRule(new OnlineSetup(model, request.Policy.Path, device, request.Seed));
         using var optimizer = optim.AdamW(model.parameters(), request.LearningRate, weight_decay: request.WeightDecay);
         var cursor = new PromptCursor<Problem>(prompts, request.Seed);
         long start = 0;
-        if (ResumeState.Find(ctx.StateDirectory) is { Step: > 0 } saved)
+        if (ResumeState.FindResumable(ctx.StateDirectory, request.Steps, ctx.Log) is { } saved)
         {
             var dir = ResumeState.LoadInto(ctx.StateDirectory, model, optimizer);
             rule.Load(dir);

@@ -7,4 +7,5 @@ namespace TbrmFlow.Plugins.Rl.Online;
 /// <param name="Policy">The policy being trained.</param>
 /// <param name="PolicyPath">The starting checkpoint's directory (PPO loads its critic backbone from it).</param>
 /// <param name="Device">The training device.</param>
-public sealed record OnlineSetup(CausalLM Policy, string PolicyPath, Device Device);
+/// <param name="Seed">The stage's seed (PPO seeds its critic head with it).</param>
+public sealed record OnlineSetup(CausalLM Policy, string PolicyPath, Device Device, int Seed = 1);

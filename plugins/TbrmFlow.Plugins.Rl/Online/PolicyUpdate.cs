@@ -10,7 +10,7 @@ namespace TbrmFlow.Plugins.Rl.Online;
 /// <summary>
 /// One optimiser step of any rule on a batch of trajectories, shared by the online loop and the
 /// off-policy rl.tbrm.update: reference log-probs -> rule.Prepare -> micro-batches (forward, loss,
-/// backward with weight rows/B) -> clip -> step. Returns the step's metric tensors (not read).
+/// backward with weight rows/B, or tokens/total for token-mean rules) -> clip -> step. Returns the step's metric tensors (not read).
 /// </summary>
 public static class PolicyUpdate
 {
@@ -49,6 +49,7 @@ public static class PolicyUpdate
         var loss = zeros(1).squeeze();
         var entropy = zeros(1).squeeze();
         var ruleMetrics = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var totalTokens = batch.Mask.sum().clamp_min(1.0);                                     // scalar
         for (long start = 0; start < size; start += micro)
         {
             var count = Math.Min(micro, size - start);
@@ -56,10 +57,12 @@ public static class PolicyUpdate
             var partRows = rows.ToDictionary(kv => kv.Key, kv => kv.Value.narrow(0, start, count));
             var outputs = PolicyScoring.Score(model, part, temperature);
             var result = rule.Loss(part, outputs, partRows["ref_lp"], partRows);
-            var weight = count / (double)size;
+            // The rule's aggregation decides the weight, so that the accumulated gradient equals the whole batch's.
+            var tokenWeight = part.Mask.sum() / totalTokens;                                   // scalar tensor, no host read
+            var weight = rule.TokenMean ? tokenWeight : tensor(count / (double)size, ScalarType.Float32, part.Mask.device);
             (result.Loss * weight).backward();
             loss += result.Loss.detach() * weight;
-            entropy += Masked.TokenMean(outputs.Entropy!.detach(), part.Mask) * weight;
+            entropy += Masked.TokenMean(outputs.Entropy!.detach(), part.Mask) * tokenWeight;
             foreach (var (key, value) in result.Metrics)
             {
                 ruleMetrics[key] = ruleMetrics.TryGetValue(key, out var sum) ? sum + (value * weight) : value * weight;

@@ -25,13 +25,19 @@ public sealed class PpoRule : IUpdateRule
     {
         _settings = settings;
         var backbone = ModelCheckpoint.Load(setup.PolicyPath, setup.Device).Model;
-        _critic = new ValueModel(backbone);
+        _critic = new ValueModel(backbone, setup.Seed);
         _critic.train();
         _optimizer = optim.AdamW(_critic.parameters(), settings.CriticLearningRate);
     }
 
     /// <inheritdoc />
     public string Name => "ppo";
+
+    /// <summary>The critic (its own backbone copy and scalar head), trained by this rule's optimiser.</summary>
+    public ValueModel Critic => _critic;
+
+    /// <inheritdoc />
+    public bool TokenMean => true;
 
     /// <inheritdoc />
     public (Dictionary<string, Tensor> Rows, Dictionary<string, Tensor> Metrics) Prepare(TrajectoryBatch batch, Tensor refLogProbs)

@@ -14,11 +14,22 @@ public sealed class ValueModel : nn.Module<TrajectoryBatch, Tensor>
     private readonly CausalLM _backbone;
     private readonly Linear _head;
 
-    /// <summary>Wraps <paramref name="backbone"/> (owned from now on) with a fresh head on its device.</summary>
-    public ValueModel(CausalLM backbone) : base(nameof(ValueModel))
+    /// <summary>
+    /// Wraps <paramref name="backbone"/> (owned from now on) with a fresh head on its device: weight N(0, 0.02) from a
+    /// generator seeded with <paramref name="seed"/>, bias 0. A local generator, not libtorch's global one, so that
+    /// stages running at once in one process (or tests in parallel) cannot change each other's initial critic.
+    /// </summary>
+    public ValueModel(CausalLM backbone, long seed) : base(nameof(ValueModel))
     {
         _backbone = backbone;
         _head = nn.Linear(backbone.Config.HiddenSize, 1, device: backbone.Device);
+        using (no_grad())
+        {
+            using var generator = new Generator((ulong)seed, CPU);
+            var weight = empty(_head.weight!.shape).normal_(0.0, 0.02, generator);             // [1, D] on CPU
+            _head.weight!.copy_(weight);
+            _head.bias!.zero_();
+        }
         RegisterComponents();
     }
 

@@ -33,7 +33,7 @@ public sealed class SftHandler(IActivityContextAccessor context) : IRequestHandl
         var cursor = new PromptCursor<Problem>(problems, request.Seed);
         var noise = LabelNoise.Get(request.NoiseRule);
         long start = 0;
-        if (ResumeState.Find(ctx.StateDirectory) is { Step: > 0 } saved)
+        if (ResumeState.FindResumable(ctx.StateDirectory, request.Steps, ctx.Log) is { } saved)
         {
             ResumeState.LoadInto(ctx.StateDirectory, model, optimizer);
             start = saved.Step;

@@ -26,10 +26,15 @@ public sealed class TbrmUpdateHandler(IActivityContextAccessor context) : IReque
         {
             throw new ArgumentException($"steps must be >= 1, batch_size >= 0 and beta > 0 (got {request.Steps}, {request.BatchSize}, {request.Beta})");
         }
+        _ = TbrmVariants.Get(request.Variant); // an unknown variant fails before any model is loaded, listing the valid ones
         var ctx = context.Current;
         TorchThreads.Apply(request.Threads);
         TorchRuntime.Seed(request.Seed);
         var records = RolloutFiles.Read(request.Rollouts.Path);
+        if (records.Count == 0)
+        {
+            throw new ArgumentException($"rollouts: the RolloutBatch at {request.Rollouts.Path} holds no trajectories");
+        }
         var sampled = records.Select(r => r.Sampling.Temperature).Distinct().ToList();
         if (sampled.Any(t => Math.Abs(t - request.Temperature) > 1e-9))
         {

@@ -45,6 +45,26 @@ public static class ResumeState
         return File.Exists(Path.Combine(dir, TrainingState.FileName)) ? TrainingState.Load(dir) : null;
     }
 
+    /// <summary>
+    /// The saved state when it can continue a run of <paramref name="totalSteps"/> (0 &lt; step &lt; total), else null.
+    /// A state at or beyond <paramref name="totalSteps"/> (the <c>steps</c> input was lowered since it was written)
+    /// is ignored with a log line and training starts over, so a resumed stage never finishes with zero steps.
+    /// </summary>
+    public static TrainingState? FindResumable(string stateDirectory, long totalSteps, Action<string> log)
+    {
+        var saved = Find(stateDirectory);
+        if (saved is null || saved.Step <= 0)
+        {
+            return null;
+        }
+        if (saved.Step >= totalSteps)
+        {
+            log($"warning: the saved state is at step {saved.Step} but steps is {totalSteps}: it is ignored and training starts from step 1");
+            return null;
+        }
+        return saved;
+    }
+
     /// <summary>Loads the saved weights and optimiser state into <paramref name="model"/> and <paramref name="optimizer"/>.</summary>
     public static string LoadInto(string stateDirectory, CausalLM model, OptimizerHelper optimizer)
     {

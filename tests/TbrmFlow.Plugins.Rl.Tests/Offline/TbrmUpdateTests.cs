@@ -80,6 +80,18 @@ public sealed class TbrmUpdateTests(TinyPolicy tiny)
         Assert.Contains("sampling temperature", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Update_RefusesAnEmptyRolloutBatch_WithTheInputName()
+    {
+        var dir = tiny.NewDirectory();
+        RolloutFiles.Write(dir, [], "test: empty");
+        var context = new RecordingContext(tiny.NewDirectory());
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => context.Run(a => new TbrmUpdateHandler(a).Handle(
+            new TbrmUpdateRequest { Policy = tiny.Policy, Rollouts = new RolloutBatch(dir), Threads = 1 }, CancellationToken.None)));
+        Assert.Contains("rollouts: the RolloutBatch", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no trajectories", error.Message, StringComparison.Ordinal);
+    }
+
     private async Task<RolloutBatch> Generate()
     {
         var context = new RecordingContext(tiny.NewDirectory(), "rollout");
@@ -94,6 +106,19 @@ public sealed class TbrmUpdateTests(TinyPolicy tiny)
             Seed = 7,
         }, CancellationToken.None));
         Assert.Equal(48, result.Count);
+        // The documented RolloutBatch record: one log-prob per response token, the sampling settings and the source checkpoint.
+        var records = RolloutFiles.Read(result.Rollouts.Path);
+        Assert.Equal(48, records.Count);
+        Assert.All(records, r =>
+        {
+            Assert.Equal(r.ResponseTokens.Length, r.LogProbs.Length);
+            Assert.Contains(r.FinishReason, new[] { "eos", "length" });
+            Assert.Equal(tiny.Policy.Hash ?? tiny.Policy.Path, r.CheckpointId);
+            Assert.Equal(1.0, r.Sampling.Temperature);
+            Assert.All(r.LogProbs, lp => Assert.True(lp <= 0));
+        });
+        Assert.Equal(24, records.Select(r => r.PromptId).Distinct().Count());
+        Assert.Equal(result.RewardMean, records.Average(r => r.Reward), 9);
         return result.Rollouts;
     }
 
