@@ -1,7 +1,7 @@
+using Scalar.AspNetCore;
 using TbrmFlow.Engine;
 using TbrmFlow.Engine.Pipeline;
 using TbrmFlow.Server.Api;
-using Scalar.AspNetCore;
 using TbrmFlow.Server.Hubs;
 using TbrmFlow.Server.Security;
 using TbrmFlow.Server.Services;
@@ -18,7 +18,10 @@ public static class ServerSetup
         services.AddSingleton(options);
         services.AddSingleton(ServerSecurity.From(configuration, options));
         // Hosting's request log carries the query string (?token=...); it stays at warnings so the token never reaches a log.
-        services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
+        // Set in code: appsettings.json is read from the content root (the working directory), which may not hold it.
+        services.AddLogging(b => b
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, 4 * 1024 * 1024));
         services.AddMediator(o =>
         {

@@ -33,6 +33,11 @@ internal sealed class LiveRun(Action<RunEventDto> publish, Action<LiveRun> regis
     /// <summary>True once the engine returned (or failed to start).</summary>
     public bool IsDone { get; private set; }
 
+    /// <summary>True once the engine reported the end of the run (the store has its final status); closing work may still run.</summary>
+    public bool HasEnded => IsDone || Volatile.Read(ref _ended);
+
+    private bool _ended;
+
     /// <summary>When it ended.</summary>
     public DateTime? DoneAt { get; private set; }
 
@@ -158,8 +163,11 @@ internal sealed class LiveRun(Action<RunEventDto> publish, Action<LiveRun> regis
     }
 
     /// <inheritdoc />
-    public void RunFinished(RunInfo run, RunResult result) =>
+    public void RunFinished(RunInfo run, RunResult result)
+    {
+        Volatile.Write(ref _ended, true);
         Publish(RunEventKind.RunFinished, null, result.Status.ToString().ToLowerInvariant(), null);
+    }
 
     private LiveStage StageOf(string instanceId) => _stages.GetOrAdd(instanceId, _ => new LiveStage());
 

@@ -89,7 +89,12 @@ public sealed partial class RunService : IAsyncDisposable
     {
         if (_live.TryGetValue(runId, out var live) && !live.IsDone)
         {
-            throw new ConflictException($"run '{runId}' is running in this server");
+            if (!live.HasEnded)
+            {
+                throw new ConflictException($"run '{runId}' is running in this server");
+            }
+            // Ended a moment ago: let its MLflow records close before the resumed run reopens them.
+            await live.Completion.WaitAsync(TimeSpan.FromSeconds(30), ct);
         }
         _ = Store.GetRun(runId) ?? throw new NotFoundException($"no run '{runId}' in {StorePath}");
         return await LaunchAsync(observer => _runner.ResumeAsync(runId, observer.Composite, observer.Live.Cancellation.Token), ct);
@@ -98,7 +103,7 @@ public sealed partial class RunService : IAsyncDisposable
     /// <summary>Asks a run this server is running to stop; false when it is not running here.</summary>
     public bool Cancel(string runId)
     {
-        if (!_live.TryGetValue(runId, out var live) || live.IsDone)
+        if (!_live.TryGetValue(runId, out var live) || live.HasEnded)
         {
             return false;
         }
@@ -107,7 +112,7 @@ public sealed partial class RunService : IAsyncDisposable
     }
 
     /// <summary>True when this server is running <paramref name="runId"/> now.</summary>
-    public bool IsLive(string runId) => _live.TryGetValue(runId, out var live) && !live.IsDone;
+    public bool IsLive(string runId) => _live.TryGetValue(runId, out var live) && !live.HasEnded;
 
     /// <summary>The newest runs first (from the shared run store).</summary>
     public IReadOnlyList<RunSummaryDto> List(int limit) =>
