@@ -5,11 +5,16 @@ namespace TbrmFlow.Server;
 /// <summary>Registration of the Blazor designer (pages under Components/, assets under wwwroot/).</summary>
 public static class DesignerSetup
 {
-    /// <summary>Adds Razor components with interactive server rendering.</summary>
-    public static IServiceCollection AddTbrmFlowDesigner(this IServiceCollection services)
+    /// <summary>
+    /// Adds Razor components with interactive server rendering. Static web assets (wwwroot, Monaco from
+    /// the BlazorMonaco package) are served from the build output in every environment, so
+    /// <c>dotnet run</c> works without publishing; in published output this is a no-op.
+    /// </summary>
+    public static WebApplicationBuilder AddTbrmFlowDesigner(this WebApplicationBuilder builder)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
-        return services;
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        return builder;
     }
 
     /// <summary>Maps static assets and the pages (after <see cref="ServerSetup.MapTbrmFlowApi"/>, whose token gate runs first).</summary>

@@ -3,7 +3,7 @@ using TbrmFlow.Server;
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:5080");
 builder.Services.AddTbrmFlowServer(builder.Configuration);
-builder.Services.AddTbrmFlowDesigner();
+builder.AddTbrmFlowDesigner();
 var app = builder.Build();
 app.MapTbrmFlowApi();
 app.MapTbrmFlowDesigner();
