@@ -2,6 +2,8 @@ using TbrmFlow.Server;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:5080");
+// Serve the build output's static web assets (Blazor's _framework, wwwroot) in every environment, not only Development.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddTbrmFlowServer(builder.Configuration);
 builder.AddTbrmFlowDesigner();
 var app = builder.Build();

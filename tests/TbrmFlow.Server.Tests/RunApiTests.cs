@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
 using static TbrmFlow.Server.Tests.TbrmFlowServerFactory;
 using static TbrmFlow.Server.Tests.WorkflowApiTests;
@@ -39,6 +41,29 @@ public sealed class RunApiTests(TbrmFlowServerFactory factory) : IClassFixture<T
         Assert.Equal(Enumerable.Range(1, 20).Select(i => 50L * i), points.Select(p => (long)p!["step"]!));
         Assert.True((double)points[^1]!["value"]! < (double)points[0]!["value"]! / 100, "the loss falls by 100x");
         Assert.All(points, p => Assert.Equal("fit", (string?)p!["instanceId"]));
+    }
+
+    [Fact]
+    public async Task ARunMadeTheCliWay_IsListedWithItsStagesAndMetrics()
+    {
+        // What `tbrmflow run` does: WorkflowRunner over the same home, with the MLflow file-store observer.
+        var text = await File.ReadAllTextAsync(Path.Combine(factory.WorkflowsDirectory, "hello.yaml"));
+        var workflow = TbrmFlow.Workflows.Validation.WorkflowValidator.Load(text, factory.Services.GetRequiredService<TbrmFlow.Abstractions.Descriptors.ActivityCatalog>()).Workflow!;
+        RunResult result;
+        await using (var tracker = TbrmFlow.Tracking.TrackingSetup.CreateObserver(new TbrmFlow.Tracking.TrackingOptions { LocalStore = factory.MlrunsDirectory }))
+        {
+            result = await factory.Services.GetRequiredService<WorkflowRunner>().RunAsync(
+                workflow, new Dictionary<string, JsonNode?> { ["seed"] = 13 }, tracker, CancellationToken.None);
+        }
+        using var client = factory.CreateClient();
+        var list = JsonNode.Parse(await client.GetStringAsync(Url("/api/runs?limit=100")))!.AsArray();
+        Assert.Contains(list, r => (string?)r!["id"] == result.RunId && (string?)r["status"] == "succeeded" && (bool?)r["live"] == false);
+        var run = JsonNode.Parse(await client.GetStringAsync(Url($"/api/runs/{result.RunId}")))!;
+        Assert.Equal(13, (int)run["params"]!["seed"]!);
+        Assert.Equal(result.Stages["fit"].Outputs["weight_a"]!.GetValue<double>(), (double)StageOf(run, "fit")["outputs"]!["weight_a"]!);
+        var points = JsonNode.Parse(await client.GetStringAsync(Url($"/api/runs/{result.RunId}/metrics?instance=fit&key=train/loss")))!.AsArray();
+        Assert.Equal(20, points.Count);
+        Assert.Equal(result.Stages["fit"].Metrics["train/loss"], (double)points[^1]!["value"]!, 6);
     }
 
     [Fact]

@@ -139,6 +139,32 @@ public sealed class WorkflowApiTests(TbrmFlowServerFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task Write_IsAtomic_ReadersSeeTheOldOrTheNewTextNeverAMix()
+    {
+        var library = (Services.WorkflowLibrary)factory.Services.GetService(typeof(Services.WorkflowLibrary))!;
+        var a = "name: atomic\n# " + new string('a', 200_000) + "\n";
+        var b = "name: atomic\n# " + new string('b', 300_000) + "\n";
+        await library.WriteAsync("atomic", a, CancellationToken.None);
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                await library.WriteAsync("atomic", i % 2 == 0 ? b : a, CancellationToken.None);
+            }
+        });
+        var reads = 0;
+        while (!writer.IsCompleted)
+        {
+            var text = library.Read("atomic");
+            Assert.True(text == a || text == b, $"a torn read of {text?.Length} characters");
+            reads++;
+        }
+        await writer;
+        Assert.True(reads > 0);
+        Assert.True(library.Delete("atomic"));
+    }
+
+    [Fact]
     public async Task OversizeBody_Is413()
     {
         using var client = factory.CreateAuthorizedClient();
