@@ -6,13 +6,11 @@ namespace TbrmFlow.Server;
 public static class DesignerSetup
 {
     /// <summary>
-    /// Adds Razor components with interactive server rendering. Static web assets (wwwroot, Monaco from
-    /// the BlazorMonaco package) are served from the build output in every environment, so
-    /// <c>dotnet run</c> works without publishing; in published output this is a no-op.
+    /// Adds Razor components with interactive server rendering. (Program.cs calls UseStaticWebAssets, so
+    /// wwwroot and Monaco from the BlazorMonaco package are served from the build output in every environment.)
     /// </summary>
     public static WebApplicationBuilder AddTbrmFlowDesigner(this WebApplicationBuilder builder)
     {
-        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;
     }
