@@ -88,6 +88,9 @@ public sealed class DesignerTests(ServerFixture server, ITestOutputHelper output
         await Assertions.Expect(page.Locator(".monaco-editor .squiggly-error").First).ToBeAttachedAsync();
         var markers = await page.EvaluateAsync<int[]>("() => monaco.editor.getModelMarkers({ owner: 'tbrmflow' }).map(m => m.startLineNumber)");
         Assert.Contains(line, markers);
+        // Typing there also selected the stage under the cursor; its panel names the unknown activity.
+        await Assertions.Expect(page.GetByTestId("props-title")).ToHaveTextAsync("tbrm");
+        await Assertions.Expect(page.GetByTestId("props")).ToContainTextAsync("rl.tbrmx");
         await page.CloseAsync();
     }
 

@@ -138,12 +138,17 @@ export async function create(element, text, dotnet, activities) {
     value: text, language: 'yaml', automaticLayout: true, minimap: { enabled: false },
     fontSize: 13, scrollBeyondLastLine: false, tabSize: 2, insertSpaces: true,
   });
-  const state = { editor, applying: false, timer: 0 };
+  const state = { editor, applying: false, timer: 0, cursorTimer: 0 };
   element._tf = state;
   editor.onDidChangeModelContent(() => {
     if (state.applying) return;
     clearTimeout(state.timer);
     state.timer = setTimeout(() => dotnet.invokeMethodAsync('OnYamlChanged', editor.getValue()), 300);
+  });
+  editor.onDidChangeCursorPosition(e => {
+    if (state.applying || e.source === 'api') return;
+    clearTimeout(state.cursorTimer);
+    state.cursorTimer = setTimeout(() => dotnet.invokeMethodAsync('OnCursorLine', e.position.lineNumber), 250);
   });
   window.tbrmflowEditor = editor; // for browser tests
   return true;
