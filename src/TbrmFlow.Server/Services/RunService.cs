@@ -79,7 +79,7 @@ public sealed partial class RunService : IAsyncDisposable
         var workflow = loaded with { SourceFile = _library.FileOf(workflowName) };
         var overrides = ParamOverrides.FromPairs(parameters);
         BindOrThrow(workflow, overrides);
-        return await LaunchAsync(observer => _runner.RunAsync(workflow, overrides, observer.Composite, observer.Live.Cancellation.Token), ct);
+        return await LaunchAsync("params", observer => _runner.RunAsync(workflow, overrides, observer.Composite, observer.Live.Cancellation.Token), ct);
     }
 
     /// <summary>Continues a killed, failed or cancelled run in the background (finished stages are kept); returns its id once it runs again.</summary>
@@ -97,7 +97,7 @@ public sealed partial class RunService : IAsyncDisposable
             await live.Completion.WaitAsync(TimeSpan.FromSeconds(30), ct);
         }
         _ = Store.GetRun(runId) ?? throw new NotFoundException($"no run '{runId}' in {StorePath}");
-        return await LaunchAsync(observer => _runner.ResumeAsync(runId, observer.Composite, observer.Live.Cancellation.Token), ct);
+        return await LaunchAsync("id", observer => _runner.ResumeAsync(runId, observer.Composite, observer.Live.Cancellation.Token), ct);
     }
 
     /// <summary>Asks a run this server is running to stop; false when it is not running here.</summary>
@@ -207,7 +207,8 @@ public sealed partial class RunService : IAsyncDisposable
         }
     }
 
-    private async Task<string> LaunchAsync(Func<(LiveRun Live, IRunObserver Composite), Task<RunResult>> run, CancellationToken ct)
+    // field: the input a refusal by the engine is about (params of a start, the id of a resume).
+    private async Task<string> LaunchAsync(string field, Func<(LiveRun Live, IRunObserver Composite), Task<RunResult>> run, CancellationToken ct)
     {
         var live = new LiveRun(Publish, Register, LogDirectory);
         var tracker = TrackingSetup.CreateObserver(new TrackingOptions { LocalStore = _options.MlrunsDirectory });
@@ -242,7 +243,7 @@ public sealed partial class RunService : IAsyncDisposable
         }
         catch (StageInputException e)
         {
-            throw e.Message.Contains("still running", StringComparison.Ordinal) ? new ConflictException(e.Message) : new InvalidInputException("params", e.Message);
+            throw e.Message.Contains("still running", StringComparison.Ordinal) ? new ConflictException(e.Message) : new InvalidInputException(field, e.Message);
         }
         await WaitRecordedAsync(runId, ct);
         return runId;
