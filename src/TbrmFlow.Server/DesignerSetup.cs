@@ -5,11 +5,14 @@ namespace TbrmFlow.Server;
 /// <summary>Registration of the Blazor designer (pages under Components/, assets under wwwroot/).</summary>
 public static class DesignerSetup
 {
-    /// <summary>Adds Razor components with interactive server rendering.</summary>
-    public static IServiceCollection AddTbrmFlowDesigner(this IServiceCollection services)
+    /// <summary>
+    /// Adds Razor components with interactive server rendering. (Program.cs calls UseStaticWebAssets, so
+    /// wwwroot and Monaco from the BlazorMonaco package are served from the build output in every environment.)
+    /// </summary>
+    public static WebApplicationBuilder AddTbrmFlowDesigner(this WebApplicationBuilder builder)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
-        return services;
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        return builder;
     }
 
     /// <summary>Maps static assets and the pages (after <see cref="ServerSetup.MapTbrmFlowApi"/>, whose token gate runs first).</summary>

@@ -21,7 +21,9 @@ public sealed class DesignerTests(ServerFixture server, ITestOutputHelper output
     [BrowserFact]
     public async Task Quickstart_StagesAreNodes_AndAnInputEditPatchesTheYamlInPlace()
     {
+        var watch = Stopwatch.StartNew();
         var page = await OpenAsync(server, "quickstart");
+        output.WriteLine($"quickstart: editor interactive {watch.ElapsedMilliseconds} ms after navigation");
         var stages = await page.Locator("svg.graph g.node").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.stage)");
         Assert.Equal(["data", "evaluate", "sft", "tbrm"], stages.Order(StringComparer.Ordinal));
         // sft and tbrm feed evaluate through stages[matrix.policy]; data feeds all three.
@@ -43,6 +45,7 @@ public sealed class DesignerTests(ServerFixture server, ITestOutputHelper output
         var kl = page.Locator("[data-testid=props] .field[data-input=reference] select.connect");
         await kl.SelectOptionAsync("${{ stages.sft.outputs.checkpoint }}");
         await page.WaitForFunctionAsync("() => window.tbrmflowEditor.getValue().includes('reference: \"${{ stages.sft.outputs.checkpoint }}\"')");
+        await page.GetByTestId("props").EvaluateAsync("e => e.scrollTop = 0");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ServerFixture.ImagePath("designer.png") });
 
         // Save writes the editor's text to the workflows folder.
@@ -85,6 +88,9 @@ public sealed class DesignerTests(ServerFixture server, ITestOutputHelper output
         await Assertions.Expect(page.Locator(".monaco-editor .squiggly-error").First).ToBeAttachedAsync();
         var markers = await page.EvaluateAsync<int[]>("() => monaco.editor.getModelMarkers({ owner: 'tbrmflow' }).map(m => m.startLineNumber)");
         Assert.Contains(line, markers);
+        // Typing there also selected the stage under the cursor; its panel names the unknown activity.
+        await Assertions.Expect(page.GetByTestId("props-title")).ToHaveTextAsync("tbrm");
+        await Assertions.Expect(page.GetByTestId("props")).ToContainTextAsync("rl.tbrmx");
         await page.CloseAsync();
     }
 

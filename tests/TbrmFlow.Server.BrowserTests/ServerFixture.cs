@@ -61,6 +61,8 @@ public sealed class ServerFixture : IAsyncLifetime
             .UseSetting("Logging:LogLevel:Default", "Warning"));
         _factory.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
+        // Expect(...) waits 5 s by default; this machine is shared with builds, so allow what pages get (30 s).
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -83,8 +83,14 @@ public sealed class WorkflowGraph
     /// <summary>Every node, frames and their children included.</summary>
     public IEnumerable<GraphNode> AllNodes => Nodes.SelectMany(n => n.Children.Prepend(n));
 
-    /// <summary>A node by path.</summary>
-    public GraphNode? Find(string path) => AllNodes.FirstOrDefault(n => n.Path == path);
+    private Dictionary<string, GraphNode>? _byPath;
+
+    /// <summary>A node by path (indexed on first use, after the graph is built).</summary>
+    public GraphNode? Find(string path)
+    {
+        _byPath ??= AllNodes.GroupBy(n => n.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        return _byPath.GetValueOrDefault(path);
+    }
 
     /// <summary>Builds the graph of a parsed workflow and lays it out.</summary>
     public static WorkflowGraph Build(WorkflowDefinition workflow, ActivityCatalog catalog)

@@ -68,6 +68,12 @@ function registerCompletion() {
         const r = { ...range, startColumn: start + 1 };
         return { suggestions: catalog.map(a => ({ label: a.type, kind: K.Module, insertText: a.type, detail: a.category, documentation: a.description, range: r })) };
       }
+      const valueMatch = before.match(/^(\s*)([\w-]+):\s*[\w-]*$/);
+      if (valueMatch) {
+        // A value: enum and boolean inputs offer their allowed values.
+        const input = inputAt(model, position.lineNumber, valueMatch[2]);
+        return { suggestions: (input?.values ?? []).map(v => ({ label: v, kind: K.EnumMember, insertText: v, range, documentation: input.description })) };
+      }
       if (!/^\s*[\w-]*$/.test(before)) return { suggestions: [] };
       const indent = indentOf(before);
       if (indent === 0) return { suggestions: topKeys.map(k => ({ label: k, kind: K.Property, insertText: k + ': ', range })) };
@@ -92,20 +98,57 @@ function registerCompletion() {
   });
 }
 
+// The descriptor of input `key` when line `lineNo` is an entry of a stage's `with:` block.
+function inputAt(model, lineNo, key) {
+  const parent = parentLine(model, lineNo, indentOf(model.getLineContent(lineNo)));
+  if (!parent || !/^\s*with:\s*$/.test(model.getLineContent(parent))) return null;
+  const activity = catalog.find(a => a.type === usesOfStage(model, parent));
+  return activity?.inputs.find(i => i.name === key) ?? null;
+}
+
+let hoverRegistered = false;
+function registerHover() {
+  if (hoverRegistered) return;
+  hoverRegistered = true;
+  monaco.languages.registerHoverProvider('yaml', {
+    provideHover(model, position) {
+      const line = model.getLineContent(position.lineNumber);
+      const uses = line.match(/^\s*uses:\s*([\w.]+)/);
+      if (uses) {
+        const a = catalog.find(x => x.type === uses[1]);
+        return a ? { contents: [{ value: `**${a.type}** (${a.category})` }, { value: a.description }] } : null;
+      }
+      const key = line.match(/^\s*([\w-]+):/);
+      const word = model.getWordAtPosition(position);
+      if (!key || !word || word.word !== key[1]) return null;
+      const input = inputAt(model, position.lineNumber, key[1]);
+      if (!input) return null;
+      const detail = input.type + (input.required ? ', required' : input.default !== null ? `, default ${input.default}` : '');
+      return { contents: [{ value: `**${input.name}**: ${detail}` }, { value: input.description || '' }] };
+    }
+  });
+}
+
 export async function create(element, text, dotnet, activities) {
   await loadMonaco();
   catalog = activities;
   registerCompletion();
+  registerHover();
   const editor = monaco.editor.create(element, {
     value: text, language: 'yaml', automaticLayout: true, minimap: { enabled: false },
     fontSize: 13, scrollBeyondLastLine: false, tabSize: 2, insertSpaces: true,
   });
-  const state = { editor, applying: false, timer: 0 };
+  const state = { editor, applying: false, timer: 0, cursorTimer: 0 };
   element._tf = state;
   editor.onDidChangeModelContent(() => {
     if (state.applying) return;
     clearTimeout(state.timer);
     state.timer = setTimeout(() => dotnet.invokeMethodAsync('OnYamlChanged', editor.getValue()), 300);
+  });
+  editor.onDidChangeCursorPosition(e => {
+    if (state.applying || e.source === 'api') return;
+    clearTimeout(state.cursorTimer);
+    state.cursorTimer = setTimeout(() => dotnet.invokeMethodAsync('OnCursorLine', e.position.lineNumber), 250);
   });
   window.tbrmflowEditor = editor; // for browser tests
   return true;
