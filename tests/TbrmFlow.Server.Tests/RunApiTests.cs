@@ -60,6 +60,10 @@ public sealed class RunApiTests(TbrmFlowServerFactory factory) : IClassFixture<T
         Assert.Contains(list, r => (string?)r!["id"] == result.RunId && (string?)r["status"] == "succeeded" && (bool?)r["live"] == false);
         var run = JsonNode.Parse(await client.GetStringAsync(Url($"/api/runs/{result.RunId}")))!;
         Assert.Equal(13, (int)run["params"]!["seed"]!);
+        // The text as it ran: a later edit of the file does not change what the run shows.
+        await File.WriteAllTextAsync(Path.Combine(factory.WorkflowsDirectory, "hello.yaml"), text + "\n# edited after the run\n");
+        var again = JsonNode.Parse(await client.GetStringAsync(Url($"/api/runs/{result.RunId}")))!;
+        Assert.Equal(text, (string?)again["source_text"] ?? (string?)again["sourceText"]);
         Assert.Equal(result.Stages["fit"].Outputs["weight_a"]!.GetValue<double>(), (double)StageOf(run, "fit")["outputs"]!["weight_a"]!);
         var points = JsonNode.Parse(await client.GetStringAsync(Url($"/api/runs/{result.RunId}/metrics?instance=fit&key=train/loss")))!.AsArray();
         Assert.Equal(20, points.Count);

@@ -134,7 +134,7 @@ public sealed partial class RunService : IAsyncDisposable
             stages.AddRange(live.Stages.Where(s => !known.Contains(s.Key)).Select(s => LiveOnly(s.Key, s.Value)));
         }
         var parameters = JsonNode.Parse(record.ParamsJson) as JsonObject ?? [];
-        return new RunDetailDto(Summary(record), record.Experiment, record.SourceFile, parameters, stages);
+        return new RunDetailDto(Summary(record), record.Experiment, record.SourceFile, parameters, stages, record.SourceText);
     }
 
     /// <summary>Metric history of a run, optionally of one stage instance and one key, in report order.</summary>
