@@ -19,6 +19,8 @@ public static class ClusterDashboard
         if (configuration["cluster"] is { Length: > 0 } connectionString)
         {
             services.AddSingleton(_ => new ClusterConnection(new ClusterOptions { ConnectionString = connectionString }));
+            // The dashboard's services; its storage is passed explicitly (no global JobStorage).
+            services.AddHangfire(_ => { });
         }
         return services;
     }
