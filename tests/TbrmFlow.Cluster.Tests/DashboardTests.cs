@@ -3,8 +3,12 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace TbrmFlow.Cluster.Tests;
 
-public sealed class DashboardTests
+public sealed class DashboardTests : IDisposable
 {
+    // Hangfire.AspNetCore points Hangfire's process-wide log provider at the test host's logger
+    // factory, which is disposed with the host: give later tests in this process a fresh default.
+    public void Dispose() => Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+
     private static WebApplicationFactory<Program> Server(string? cluster) => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
     {
         if (cluster is not null)
