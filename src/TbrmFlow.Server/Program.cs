@@ -5,9 +5,11 @@ builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:5080"
 // Serve the build output's static web assets (Blazor's _framework, wwwroot) in every environment, not only Development.
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddTbrmFlowServer(builder.Configuration);
+builder.Services.AddTbrmFlowCluster(builder.Configuration);
 builder.AddTbrmFlowDesigner();
 var app = builder.Build();
 app.MapTbrmFlowApi();
+app.MapTbrmFlowJobs();
 app.MapTbrmFlowDesigner();
 await app.RunAsync();
 

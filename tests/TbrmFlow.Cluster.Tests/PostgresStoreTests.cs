@@ -7,7 +7,13 @@ public sealed class PostgresStoreTests
 {
     private static RunRecord Run(string id, DateTime started) => new()
     {
-        Id = id, Workflow = "w", Experiment = "w", SourceText = "name: w", ParamsJson = "{}", Status = "running", StartedAt = started,
+        Id = id,
+        Workflow = "w",
+        Experiment = "w",
+        SourceText = "name: w",
+        ParamsJson = "{}",
+        Status = "running",
+        StartedAt = started,
     };
 
     [PostgresFact]
