@@ -56,6 +56,19 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>Resolves a stage's device name with the GPUs its worker assigned (see <see cref="DeviceName"/>).</summary>
+    /// <param name="name">auto, cpu, cuda or cuda:N.</param>
+    /// <param name="assigned">GPUs a cluster worker assigned to this stage (empty: none).</param>
+    public static torch.Device ResolveDevice(string name, IReadOnlyList<int> assigned) => ResolveDevice(DeviceName(name, assigned));
+
+    /// <summary>
+    /// The device a stage uses when a worker assigned it GPUs (<paramref name="assigned"/>, from the activity
+    /// context; empty on a single machine): <c>auto</c> and <c>cuda</c> become <c>cuda:N</c> for the first assigned
+    /// device, so parallel GPU stages on one worker never share a card; <c>cpu</c> and an explicit <c>cuda:N</c> stay.
+    /// </summary>
+    public static string DeviceName(string name, IReadOnlyList<int> assigned) =>
+        assigned.Count > 0 && name is "auto" or "cuda" ? $"cuda:{assigned[0]}" : name;
+
     /// <summary>Resolves a device name: <c>auto</c> (CUDA when available, else CPU), <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>.</summary>
     /// <exception cref="ArgumentException">For any other name, listing the allowed ones.</exception>
     public static torch.Device ResolveDevice(string name)

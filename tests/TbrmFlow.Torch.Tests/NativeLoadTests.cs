@@ -46,4 +46,15 @@ public sealed class NativeLoadTests
         var error = Assert.Throws<ArgumentException>(() => TorchRuntime.ResolveDevice("tpu"));
         Assert.Contains("auto, cpu, cuda, cuda:N", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("auto", new int[0], "auto")]
+    [InlineData("auto", new[] { 3 }, "cuda:3")]
+    [InlineData("cuda", new[] { 1, 2 }, "cuda:1")]
+    [InlineData("cpu", new[] { 3 }, "cpu")]
+    [InlineData("cuda:0", new[] { 3 }, "cuda:0")]
+    public void DeviceName_PinsAutoAndCudaToTheWorkersAssignedGpu(string name, int[] assigned, string expected)
+    {
+        Assert.Equal(expected, TorchRuntime.DeviceName(name, assigned));
+    }
 }

@@ -34,7 +34,7 @@ public sealed class EvalMathHandler(IActivityContextAccessor context) : IRequest
             throw new ArgumentException($"problems: the PromptSet at {request.Problems.Path} is empty");
         }
         var greedy = request.Temperature == 0;
-        using var checkpoint = ModelCheckpoint.Load(request.Checkpoint.Path, TorchRuntime.ResolveDevice(request.Device));
+        using var checkpoint = ModelCheckpoint.Load(request.Checkpoint.Path, TorchRuntime.ResolveDevice(request.Device, ctx.Devices));
         var scored = new List<ProblemSamples>(problems.Count);
         for (var start = 0; start < problems.Count; start += request.BatchSize)
         {

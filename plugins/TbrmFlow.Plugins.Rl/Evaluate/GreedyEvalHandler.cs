@@ -23,7 +23,7 @@ public sealed class GreedyEvalHandler(IActivityContextAccessor context) : IReque
         {
             problems = [.. problems.Take(request.Limit)];
         }
-        using var checkpoint = ModelCheckpoint.Load(request.Checkpoint.Path, TorchRuntime.ResolveDevice(request.Device));
+        using var checkpoint = ModelCheckpoint.Load(request.Checkpoint.Path, TorchRuntime.ResolveDevice(request.Device, ctx.Devices));
         var results = GreedyEvaluator.Run(checkpoint.Model, checkpoint.Tokenizer, problems, reward, request.MaxNewTokens);
         var correct = results.Count(r => r.Correct);
         var accuracy = results.Count == 0 ? double.NaN : correct / (double)results.Count;

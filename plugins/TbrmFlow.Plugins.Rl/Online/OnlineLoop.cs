@@ -28,7 +28,7 @@ public sealed partial class OnlineLoop(IActivityContext ctx, OnlineRequest reque
         Validate();
         TorchRuntime.Seed(request.Seed);
         TorchThreads.Apply(request.Threads);
-        var device = TorchRuntime.ResolveDevice(request.Device);
+        var device = TorchRuntime.ResolveDevice(request.Device, ctx.Devices);
         using var policy = ModelCheckpoint.Load(request.Policy.Path, device);
         using var reference = ModelCheckpoint.Load((request.Reference ?? request.Policy).Path, device);
         foreach (var p in reference.Model.parameters())

@@ -28,7 +28,7 @@ public sealed class GenerateHandler(IActivityContextAccessor context) : IRequest
         var problems = PromptSetFiles.Read(request.Prompts.Path);
         var cursor = new PromptCursor<Problem>(problems, request.Seed) { Position = request.Offset };
         var chosen = cursor.Next(request.NumPrompts > 0 ? request.NumPrompts : problems.Count);
-        using var checkpoint = ModelCheckpoint.Load(request.Checkpoint.Path, TorchRuntime.ResolveDevice(request.Device));
+        using var checkpoint = ModelCheckpoint.Load(request.Checkpoint.Path, TorchRuntime.ResolveDevice(request.Device, ctx.Devices));
         var checkpointId = request.Checkpoint.Hash ?? request.Checkpoint.Path;
         var records = new List<RolloutRecord>();
         for (var start = 0; start < chosen.Count; start += request.BatchSize)

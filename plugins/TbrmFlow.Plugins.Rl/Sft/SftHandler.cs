@@ -24,7 +24,7 @@ public sealed class SftHandler(IActivityContextAccessor context) : IRequestHandl
         var ctx = context.Current;
         TorchRuntime.Seed(request.Seed);
         TorchThreads.Apply(request.Threads);
-        var device = TorchRuntime.ResolveDevice(request.Device);
+        var device = TorchRuntime.ResolveDevice(request.Device, ctx.Devices);
         var problems = PromptSetFiles.Read(request.Train.Path);
         var (model, tokenizer) = CreatePolicy(request, problems, device);
         using var disposeModel = model;

@@ -40,7 +40,7 @@ public sealed class TbrmUpdateHandler(IActivityContextAccessor context) : IReque
         {
             throw new ArgumentException($"temperature {request.Temperature} differs from the rollouts' sampling temperature ({string.Join(", ", sampled)}); the temperature that defines Q must be the sampling one");
         }
-        var device = TorchRuntime.ResolveDevice(request.Device);
+        var device = TorchRuntime.ResolveDevice(request.Device, ctx.Devices);
         using var policy = ModelCheckpoint.Load(request.Policy.Path, device);
         using var reference = ModelCheckpoint.Load((request.Reference ?? request.Policy).Path, device);
         foreach (var p in reference.Model.parameters())
