@@ -1,15 +1,16 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using TbrmFlow.Cluster;
+using TbrmFlow.Server.Security;
 
 namespace TbrmFlow.Server;
 
 /// <summary>
 /// The Hangfire dashboard of a cluster at <c>/jobs</c>, enabled only when the configuration names the
 /// cluster database (<c>cluster</c> = PostgreSQL connection string, e.g. <c>--cluster "Host=..."</c> or
-/// env <c>cluster</c>). Requests from this machine see it read-only; a request carrying the token in
-/// <c>cluster_dashboard_token</c> (header <c>X-TbrmFlow-Token</c> or <c>?token=</c>) sees it from
-/// anywhere and may act on jobs (requeue, delete).
+/// env <c>cluster</c>). One token for the whole server: a request carrying the server's token (header,
+/// bearer, or the cookie that <c>?token=</c> sets) may act on jobs (requeue, delete); a request from this
+/// machine without it sees the dashboard read-only; anything else is refused.
 /// </summary>
 public static class ClusterDashboard
 {
@@ -32,32 +33,31 @@ public static class ClusterDashboard
         {
             return app;
         }
-        var token = app.Configuration["cluster_dashboard_token"];
+        var security = app.Services.GetRequiredService<ServerSecurity>();
         app.UseHangfireDashboard("/jobs", new DashboardOptions
         {
             DashboardTitle = "TbrmFlow cluster jobs",
-            Authorization = [new Filter(token)],
-            IsReadOnlyFunc = context => !Filter.HasToken(context, token),
+            Authorization = [new Filter(security)],
+            IsReadOnlyFunc = context => !HasToken(context.GetHttpContext().Request, security),
             AppPath = "/",
         }, cluster.Storage);
         return app;
     }
 
-    private sealed class Filter(string? token) : IDashboardAuthorizationFilter
+    private static bool HasToken(HttpRequest request, ServerSecurity security)
     {
-        public bool Authorize(DashboardContext context) =>
-            HasToken(context, token) || (context.GetHttpContext().Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip));
+        var authorization = request.Headers.Authorization.ToString();
+        var given = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim()
+            : request.Headers[ServerSecurity.TokenHeader].FirstOrDefault() ?? request.Cookies[ServerSecurity.CookieName];
+        return given is not null && security.Matches(given);
+    }
 
-        public static bool HasToken(DashboardContext context, string? token)
+    private sealed class Filter(ServerSecurity security) : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context)
         {
-            if (string.IsNullOrEmpty(token))
-            {
-                return false;
-            }
-            var request = context.GetHttpContext().Request;
-            var given = request.Headers["X-TbrmFlow-Token"].FirstOrDefault() ?? request.Query["token"].FirstOrDefault();
-            return given is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(token));
+            var http = context.GetHttpContext();
+            return HasToken(http.Request, security) || (http.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip));
         }
     }
 }

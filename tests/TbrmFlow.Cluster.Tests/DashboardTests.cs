@@ -14,7 +14,7 @@ public sealed class DashboardTests : IDisposable
         if (cluster is not null)
         {
             b.UseSetting("cluster", cluster);
-            b.UseSetting("cluster_dashboard_token", "s3cret");
+            b.UseSetting("token", "s3cret");
         }
     });
 

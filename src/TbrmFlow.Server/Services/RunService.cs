@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using TbrmFlow.Abstractions.Descriptors;
+using TbrmFlow.Cluster;
 using TbrmFlow.Engine;
 using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
@@ -39,10 +40,12 @@ public sealed partial class RunService : IAsyncDisposable
     private readonly Lock _subscribersGate = new();
     private Action<RunEventDto>[] _subscribers = [];
     private readonly Lazy<RunStore> _store;
+    private readonly Cluster.Store.PostgresRunStore? _clusterStore;
 
-    /// <summary>Creates the service.</summary>
-    public RunService(WorkflowRunner runner, WorkflowLibrary library, ActivityCatalog catalog, EngineOptions engine, ServerOptions options, ILogger<RunService> logger)
+    /// <summary>Creates the service; with a <paramref name="cluster"/> (server config <c>cluster</c>) it also shows that cluster's runs.</summary>
+    public RunService(WorkflowRunner runner, WorkflowLibrary library, ActivityCatalog catalog, EngineOptions engine, ServerOptions options, ILogger<RunService> logger, ClusterConnection? cluster = null)
     {
+        _clusterStore = cluster?.Store;
         _runner = runner;
         _library = library;
         _catalog = catalog;
@@ -59,6 +62,12 @@ public sealed partial class RunService : IAsyncDisposable
     public string LogDirectory => Path.Combine(_options.HomeDirectory, "logs");
 
     private RunStore Store => _store.Value;
+
+    /// <summary>The store that holds <paramref name="runId"/>: this machine's, else the cluster's (when one is configured).</summary>
+    private IRunStore StoreOf(string runId) =>
+        Store.GetRun(runId) is not null ? Store
+        : _clusterStore?.GetRun(runId) is not null ? _clusterStore
+        : throw new NotFoundException($"no run '{runId}' in {StorePath}{(_clusterStore is null ? "" : " or the cluster")}");
 
     /// <summary>Starts <paramref name="workflowName"/> from the workflows folder in the background; returns its run id once the run is in the run store.</summary>
     /// <param name="workflowName">Workflow name (file name without <c>.yaml</c>).</param>
@@ -96,7 +105,10 @@ public sealed partial class RunService : IAsyncDisposable
             // Ended a moment ago: let its MLflow records close before the resumed run reopens them.
             await live.Completion.WaitAsync(TimeSpan.FromSeconds(30), ct);
         }
-        _ = Store.GetRun(runId) ?? throw new NotFoundException($"no run '{runId}' in {StorePath}");
+        if (!ReferenceEquals(StoreOf(runId), Store))
+        {
+            throw new InvalidInputException("id", $"run '{runId}' runs on the cluster: its workers retry and resume its stages; resume applies to runs of this machine");
+        }
         return await LaunchAsync("id", observer => _runner.ResumeAsync(runId, observer.Composite, observer.Live.Cancellation.Token), ct);
     }
 
@@ -115,19 +127,28 @@ public sealed partial class RunService : IAsyncDisposable
     public bool IsLive(string runId) => _live.TryGetValue(runId, out var live) && !live.HasEnded;
 
     /// <summary>The newest runs first (from the shared run store).</summary>
-    public IReadOnlyList<RunSummaryDto> List(int limit) =>
-        Store.ListRuns(Math.Clamp(limit, 1, 10_000)).Select(Summary).ToList();
+    public IReadOnlyList<RunSummaryDto> List(int limit)
+    {
+        limit = Math.Clamp(limit, 1, 10_000);
+        var runs = Store.ListRuns(limit);
+        if (_clusterStore is not null)
+        {
+            runs = [.. runs.Concat(_clusterStore.ListRuns(limit)).OrderByDescending(r => r.StartedAt).Take(limit)];
+        }
+        return runs.Select(Summary).ToList();
+    }
 
     /// <summary>A run with its stage instances, live progress and last metrics; null when unknown.</summary>
     public RunDetailDto? Get(string runId)
     {
-        var record = Store.GetRun(runId);
+        IRunStore? store = Store.GetRun(runId) is not null ? Store : _clusterStore;
+        var record = store?.GetRun(runId);
         if (record is null)
         {
             return null;
         }
         var live = _live.GetValueOrDefault(runId);
-        var stages = Store.GetStages(runId).Select(s => Stage(s, live?.Stage(s.InstanceId))).ToList();
+        var stages = store!.GetStages(runId).Select(s => Stage(s, live?.Stage(s.InstanceId))).ToList();
         if (live is not null)
         {
             var known = stages.Select(s => s.InstanceId).ToHashSet(StringComparer.Ordinal);
@@ -145,7 +166,7 @@ public sealed partial class RunService : IAsyncDisposable
         {
             return live.Metrics(instanceId, key);
         }
-        _ = Store.GetRun(runId) ?? throw new NotFoundException($"no run '{runId}' in {StorePath}");
+        _ = StoreOf(runId);
         return MlflowMetrics.Read(MlrunsDirectory, runId, instanceId, key);
     }
 
@@ -163,13 +184,13 @@ public sealed partial class RunService : IAsyncDisposable
                 return stage.Logs.ToList();
             }
         }
-        _ = Store.GetRun(runId) ?? throw new NotFoundException($"no run '{runId}' in {StorePath}");
+        var store = StoreOf(runId);
         var file = LiveRun.LogFile(LogDirectory, runId, instanceId);
         if (File.Exists(file))
         {
             return File.ReadAllLines(file);
         }
-        if (Store.GetStages(runId).All(s => s.InstanceId != instanceId))
+        if (store.GetStages(runId).All(s => s.InstanceId != instanceId))
         {
             throw new NotFoundException($"run '{runId}' has no stage instance '{instanceId}'");
         }

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
+using TbrmFlow.Workflows.Parsing;
+
+namespace TbrmFlow.Cluster.Tests;
+
+/// <summary>A server started with a cluster shows the cluster's runs beside this machine's (issue 9: "the server shows its progress").</summary>
+public sealed class ServerClusterRunsTests : IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("tbrmflow-server-cluster-").FullName;
+
+    public void Dispose()
+    {
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+        Directory.Delete(_home, recursive: true);
+    }
+
+    [PostgresFact]
+    public async Task ClusterRuns_AreListedAndShown_ButNotResumedByTheServer()
+    {
+        using var db = new TestDatabase();
+        string runId;
+        using (var cluster = db.Connect())
+        {
+            const string Yaml = """
+                name: two
+                stages:
+                  a: { uses: cluster.probe, with: { steps: 1 } }
+                  b: { uses: cluster.probe, needs: [a] }
+                """;
+            var workflow = WorkflowParser.Parse(Yaml, "two.yaml") with { SourceText = Yaml };
+            runId = await new ClusterRunner(cluster).StartAsync(workflow, new Dictionary<string, JsonNode?>());
+        }
+        await using var server = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("cluster", db.ConnectionString);
+            b.UseSetting("home", _home);
+            b.UseSetting("token", "t0ken");
+        });
+        using var client = server.CreateClient();
+        client.DefaultRequestHeaders.Add("X-TbrmFlow-Token", "t0ken");
+
+        var list = JsonNode.Parse(await client.GetStringAsync("/api/runs"))!.AsArray();
+        Assert.Contains(list, r => (string?)r!["id"] == runId);
+        var run = JsonNode.Parse(await client.GetStringAsync($"/api/runs/{runId}"))!;
+        var stages = run["stages"]!.AsArray();
+        // No worker is running: the root stage waits in its queue, its dependent is not planned yet.
+        var a = Assert.Single(stages, s => (string?)s!["instance_id"] == "a" || (string?)s!["instanceId"] == "a")!;
+        Assert.Equal("queued", (string?)a["status"]);
+        Assert.DoesNotContain(stages, s => (string?)s!["instance_id"] == "b" || (string?)s!["instanceId"] == "b");
+
+        var resume = await client.PostAsync($"/api/runs/{runId}/resume", null);
+        Assert.Equal(HttpStatusCode.BadRequest, resume.StatusCode);
+        Assert.Contains("cluster", await resume.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/runs/no-such-run")).StatusCode);
+    }
+}
