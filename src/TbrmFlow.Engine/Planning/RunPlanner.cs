@@ -35,7 +35,7 @@ public static class RunPlanner
         {
             foreach (var cell in cellsByStage[stage.Id])
             {
-                var keys = Dependencies.Of(stage, MatrixCells.Merge(scope["matrix"] as JsonObject, cell), scope);
+                var keys = Dependencies.Of(stage, MatrixExpander.Merge(scope["matrix"] as JsonObject, cell), scope);
                 var deps = keys.SelectMany(k => idsByStage.TryGetValue(k, out var ids) ? ids : all.Contains(k) ? [k] : []).Distinct().ToList();
                 instances.Add(new StageInstance(MatrixExpander.InstanceId(stage.Id, cell), stage, cell, deps, keys));
             }

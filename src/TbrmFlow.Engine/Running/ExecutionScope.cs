@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TbrmFlow.Engine.Planning;
+using TbrmFlow.Workflows.Analysis;
 
 namespace TbrmFlow.Engine.Running;
 
@@ -15,7 +16,7 @@ internal sealed record ExecutionScope(OutputTable Table, string Prefix, JsonObje
     public JsonObject For(RunState run, StageInstance instance)
     {
         var scope = run.BaseScope();
-        scope["matrix"] = MatrixCells.Merge(Matrix, instance.Cell);
+        scope["matrix"] = MatrixExpander.Merge(Matrix, instance.Cell);
         scope["stages"] = Table.Scope(instance.Keys);
         if (Loop is not null)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using TbrmFlow.Engine.Planning;
+using TbrmFlow.Workflows.Analysis;
 using TbrmFlow.Workflows.Expressions;
 
 namespace TbrmFlow.Engine.Running;
@@ -21,7 +22,7 @@ internal static class RepeatExecutor
         var clock = Stopwatch.StartNew();
         var iterations = repeat.Count is null ? repeat.Max ?? 1 : Count(Template.Resolve(repeat.Count, scope));
         var carry = Template.Resolve(repeat.Carry, scope) as JsonObject ?? [];
-        var cell = MatrixCells.Merge(outer.Matrix, instance.Cell);
+        var cell = MatrixExpander.Merge(outer.Matrix, instance.Cell);
         var planScope = run.BaseScope();
         planScope["matrix"] = cell.DeepClone();
         var plan = RunPlanner.Plan(repeat.Stages, planScope);

@@ -54,6 +54,20 @@ public static class MatrixExpander
         return cells;
     }
 
+    /// <summary>
+    /// The cell a stage inside a repeat with a matrix sees: a new object with the keys of <paramref name="outer"/>
+    /// (the repeat's cell) and then <paramref name="own"/> (the stage's own cell; its keys win).
+    /// </summary>
+    public static JsonObject Merge(JsonObject? outer, JsonObject? own)
+    {
+        var merged = outer?.DeepClone() as JsonObject ?? [];
+        foreach (var (key, value) in own ?? [])
+        {
+            merged[key] = value?.DeepClone();
+        }
+        return merged;
+    }
+
     /// <summary>Instance id: <c>stage[key=value,...]</c> in cell key order; the stage id alone without a cell.</summary>
     public static string InstanceId(string stageId, JsonObject? cell) =>
         cell is null || cell.Count == 0

@@ -161,20 +161,7 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
             {
                 return own ?? outer;
             }
-            var merged = new List<JsonObject>();
-            foreach (var o in outer)
-            {
-                foreach (var c in own)
-                {
-                    var cell = (JsonObject)o.DeepClone();
-                    foreach (var (key, value) in c)
-                    {
-                        cell[key] = value?.DeepClone();
-                    }
-                    merged.Add(cell);
-                }
-            }
-            return merged;
+            return [.. outer.SelectMany(o => own.Select(c => MatrixExpander.Merge(o, c)))];
         }
 
         private List<JsonObject>? CheckMatrix(StageDefinition stage)
