@@ -38,18 +38,10 @@ public static class ClusterDashboard
         {
             DashboardTitle = "TbrmFlow cluster jobs",
             Authorization = [new Filter(security)],
-            IsReadOnlyFunc = context => !HasToken(context.GetHttpContext().Request, security),
+            IsReadOnlyFunc = context => !security.IsCarriedBy(context.GetHttpContext().Request, allowCookie: true),
             AppPath = "/",
         }, cluster.Storage);
         return app;
-    }
-
-    private static bool HasToken(HttpRequest request, ServerSecurity security)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        var given = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim()
-            : request.Headers[ServerSecurity.TokenHeader].FirstOrDefault() ?? request.Cookies[ServerSecurity.CookieName];
-        return given is not null && security.Matches(given);
     }
 
     private sealed class Filter(ServerSecurity security) : IDashboardAuthorizationFilter
@@ -57,7 +49,7 @@ public static class ClusterDashboard
         public bool Authorize(DashboardContext context)
         {
             var http = context.GetHttpContext();
-            return HasToken(http.Request, security) || (http.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip));
+            return security.IsCarriedBy(http.Request, allowCookie: true) || (http.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip));
         }
     }
 }

@@ -66,6 +66,31 @@ public sealed class ServerSecurity
     public bool Matches(string? candidate) =>
         candidate is not null && CryptographicOperations.FixedTimeEquals(_tokenHash, SHA256.HashData(Encoding.UTF8.GetBytes(candidate)));
 
+    /// <summary>
+    /// True when <paramref name="request"/> carries the token: <c>Authorization: Bearer</c>, the <see cref="TokenHeader"/>
+    /// header, the cookie (only when <paramref name="allowCookie"/>), or for <c>/hubs/</c> SignalR's <c>access_token</c> query.
+    /// The one check behind the API gate and the <c>/jobs</c> dashboard.
+    /// </summary>
+    public bool IsCarriedBy(HttpRequest request, bool allowCookie)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && Matches(authorization["Bearer ".Length..].Trim()))
+        {
+            return true;
+        }
+        if (request.Headers.TryGetValue(TokenHeader, out var header) && Matches(header.ToString()))
+        {
+            return true;
+        }
+        if (allowCookie && request.Cookies.TryGetValue(CookieName, out var cookie) && Matches(cookie))
+        {
+            return true;
+        }
+        // SignalR clients send the token as access_token on WebSocket and server-sent-events requests.
+        return request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase)
+            && request.Query.TryGetValue("access_token", out var access) && Matches(access.ToString());
+    }
+
     /// <summary>True when a Host header names this machine's loopback (a rebinding defence while bound to loopback).</summary>
     public static bool IsLoopbackHost(string host)
     {

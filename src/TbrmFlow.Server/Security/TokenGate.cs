@@ -47,7 +47,7 @@ public sealed class TokenGate(RequestDelegate next, ServerSecurity security, Ser
             return;
         }
         var needed = (isApi && !isRead) || !security.LoopbackOnly;
-        if (needed && !HasToken(request, allowCookie: !(isApi && !isRead)))
+        if (needed && !security.IsCarriedBy(request, allowCookie: !(isApi && !isRead)))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await Fail(context, StatusCodes.Status401Unauthorized, "Token required",
@@ -60,26 +60,6 @@ public sealed class TokenGate(RequestDelegate next, ServerSecurity security, Ser
             return;
         }
         await next(context);
-    }
-
-    private bool HasToken(HttpRequest request, bool allowCookie)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && security.Matches(authorization["Bearer ".Length..].Trim()))
-        {
-            return true;
-        }
-        if (request.Headers.TryGetValue(ServerSecurity.TokenHeader, out var header) && security.Matches(header.ToString()))
-        {
-            return true;
-        }
-        if (allowCookie && request.Cookies.TryGetValue(ServerSecurity.CookieName, out var cookie) && security.Matches(cookie))
-        {
-            return true;
-        }
-        // SignalR clients send the token as access_token on WebSocket and server-sent-events requests.
-        return request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase)
-            && request.Query.TryGetValue("access_token", out var access) && security.Matches(access.ToString());
     }
 
     private async Task ExchangeQueryToken(HttpContext context, string token)

@@ -63,11 +63,15 @@ public sealed partial class RunService : IAsyncDisposable
 
     private RunStore Store => _store.Value;
 
-    /// <summary>The store that holds <paramref name="runId"/>: this machine's, else the cluster's (when one is configured).</summary>
+    /// <summary>The store that holds <paramref name="runId"/> and its record: this machine's, else the cluster's (when one is configured); null when neither has it.</summary>
+    private (IRunStore Store, RunRecord Run)? Find(string runId) =>
+        Store.GetRun(runId) is { } local ? (Store, local)
+        : _clusterStore?.GetRun(runId) is { } remote ? (_clusterStore, remote)
+        : null;
+
+    /// <summary>The store that holds <paramref name="runId"/>; <see cref="NotFoundException"/> when none does.</summary>
     private IRunStore StoreOf(string runId) =>
-        Store.GetRun(runId) is not null ? Store
-        : _clusterStore?.GetRun(runId) is not null ? _clusterStore
-        : throw new NotFoundException($"no run '{runId}' in {StorePath}{(_clusterStore is null ? "" : " or the cluster")}");
+        Find(runId)?.Store ?? throw new NotFoundException($"no run '{runId}' in {StorePath}{(_clusterStore is null ? "" : " or the cluster")}");
 
     /// <summary>Starts <paramref name="workflowName"/> from the workflows folder in the background; returns its run id once the run is in the run store.</summary>
     /// <param name="workflowName">Workflow name (file name without <c>.yaml</c>).</param>
@@ -141,14 +145,12 @@ public sealed partial class RunService : IAsyncDisposable
     /// <summary>A run with its stage instances, live progress and last metrics; null when unknown.</summary>
     public RunDetailDto? Get(string runId)
     {
-        IRunStore? store = Store.GetRun(runId) is not null ? Store : _clusterStore;
-        var record = store?.GetRun(runId);
-        if (record is null)
+        if (Find(runId) is not var (store, record))
         {
             return null;
         }
         var live = _live.GetValueOrDefault(runId);
-        var stages = store!.GetStages(runId).Select(s => Stage(s, live?.Stage(s.InstanceId))).ToList();
+        var stages = store.GetStages(runId).Select(s => Stage(s, live?.Stage(s.InstanceId))).ToList();
         if (live is not null)
         {
             var known = stages.Select(s => s.InstanceId).ToHashSet(StringComparer.Ordinal);
