@@ -18,20 +18,6 @@ public sealed class NativeLoadTests
         Assert.Equal(new[] { 5f, 14f, 2.75f }, x.grad!.data<float>().ToArray());
     }
 
-    [Fact]
-    public void Seed_MakesRandomDrawsRepeatable()
-    {
-        using var scope = NewDisposeScope();
-        TorchRuntime.Seed(7);
-        var a = randn(5).data<float>().ToArray();
-        TorchRuntime.Seed(7);
-        var b = randn(5).data<float>().ToArray();
-        TorchRuntime.Seed(8);
-        var c = randn(5).data<float>().ToArray();
-        Assert.Equal(a, b);
-        Assert.NotEqual(a, c);
-    }
-
     [Theory]
     [InlineData("cpu")]
     [InlineData("auto")]
