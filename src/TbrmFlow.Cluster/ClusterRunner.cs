@@ -45,7 +45,7 @@ public sealed class ClusterRunner(ClusterConnection cluster) : IWorkflowExecutor
         return Task.FromResult(runId);
     }
 
-    /// <summary>Waits until the run is no longer running; reports stage state changes to <paramref name="observer"/>.</summary>
+    /// <summary>Waits until the run ended (a cancelling run: until its running stages stopped); reports stage state changes to <paramref name="observer"/>.</summary>
     public async Task<RunResult> WaitAsync(string runId, IRunObserver observer, CancellationToken cancellationToken)
     {
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -61,7 +61,7 @@ public sealed class ClusterRunner(ClusterConnection cluster) : IWorkflowExecutor
                     observer.StageStateChanged(stage.InstanceId, status, stage.Error);
                 }
             }
-            if (run.Status != "running")
+            if (run.Status is not ("running" or RunCanceller.Cancelling))
             {
                 return StoredRuns.ToResult(run, stages);
             }

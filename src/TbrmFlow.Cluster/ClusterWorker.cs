@@ -20,6 +20,9 @@ public sealed record WorkerOptions
 
     /// <summary>The shared artifact directory (default HOME/artifacts).</summary>
     public required string ArtifactDirectory { get; init; }
+
+    /// <summary>How often a running stage checks that its run was not cancelled (<see cref="RunCancellationWatch"/>).</summary>
+    public TimeSpan RunCheckInterval { get; init; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>
@@ -40,6 +43,7 @@ public sealed class ClusterWorker : IDisposable
         Name = options.Name;
         Devices = new DevicePool(options.Gpus);
         Artifacts = new SharedDirectoryArtifactStore(options.ArtifactDirectory);
+        RunCheckInterval = options.RunCheckInterval;
         _log = log;
         // The first EF Core query builds the model (~2 s): pay it before taking jobs, not inside the first stage.
         _ = cluster.Store.GetStages("");
@@ -73,6 +77,9 @@ public sealed class ClusterWorker : IDisposable
 
     /// <summary>Where artifacts go.</summary>
     public SharedDirectoryArtifactStore Artifacts { get; }
+
+    /// <summary>How often a running stage checks that its run was not cancelled.</summary>
+    public TimeSpan RunCheckInterval { get; }
 
     /// <summary>Writes a line to the worker's log.</summary>
     public void Log(string message) => _log(message);

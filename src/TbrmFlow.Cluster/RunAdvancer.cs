@@ -37,6 +37,12 @@ public static class RunAdvancer
         using var connection = source.OpenConnection();
         using var tx = connection.BeginTransaction();
         var run = LockRun(connection, tx, runId);
+        if (run?.Status == RunCanceller.Cancelling)
+        {
+            var closed = RunCanceller.Close(connection, tx, run);
+            tx.Commit();
+            return new Outcome([], closed.RunStatus);
+        }
         if (run is null || run.Status != "running")
         {
             tx.Commit();
@@ -92,7 +98,11 @@ public static class RunAdvancer
     public static Expression<Func<StageJob, Task>> JobCall(string runId, string instanceId) =>
         job => job.RunAsync(runId, instanceId, CancellationToken.None);
 
-    private static StageRecord NewRecord(string runId, StageInstance instance) => new()
+    /// <summary>True for a stage status that does not change any more.</summary>
+    public static bool IsFinal(string status) => Final.Contains(status);
+
+    /// <summary>The <c>queued</c> record of a top-level instance.</summary>
+    public static StageRecord NewRecord(string runId, StageInstance instance) => new()
     {
         RunId = runId,
         InstanceId = instance.Id,

@@ -32,13 +32,25 @@ public sealed class StageJob(ClusterWorker worker)
         var (_, plan) = RunPlans.Load(run);
         var stage = plan.FirstOrDefault(i => i.Id == instanceId)?.Stage;
         StageResult result;
-        using (var lease = await worker.Devices.TakeAsync(stage?.Resources.Gpu ?? 0, shutdown))
+        // `tbrmflow cancel` marks the run cancelling; the watch then cancels the stage like a Ctrl+C in process.
+        using var watch = new RunCancellationWatch(cluster.DataSource, runId, worker.RunCheckInterval, shutdown);
+        DevicePool.Lease lease;
+        try
+        {
+            lease = await worker.Devices.TakeAsync(stage?.Resources.Gpu ?? 0, watch.Token);
+        }
+        catch (OperationCanceledException) when (watch.RunCancelled)
+        {
+            RunAdvancer.Advance(cluster, runId);
+            return;
+        }
+        using (lease)
         {
             worker.Log($"{runId} {instanceId}: started{(lease.Devices.Count > 0 ? $" on gpu {string.Join(",", lease.Devices)}" : "")}");
             var settings = new StageInstanceSettings { Artifacts = worker.Artifacts, Devices = lease.Devices, Worker = worker.Name, LostAttempts = lost };
             try
             {
-                result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, NullRunObserver.Instance, shutdown);
+                result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, NullRunObserver.Instance, watch.Token);
             }
             catch (StageInputException e)
             {
@@ -52,7 +64,7 @@ public sealed class StageJob(ClusterWorker worker)
             worker.Log($"{runId} {instanceId}: cancelled by worker shutdown; handed back to the queue");
             throw new OperationCanceledException("worker stopping; the stage goes back to its queue", shutdown);
         }
-        worker.Log($"{runId} {instanceId}: {result.Status.ToString().ToLowerInvariant()} after {result.DurationS:0.###}s{(result.Error is null ? "" : $" ({result.Error})")}");
+        worker.Log($"{runId} {instanceId}: {(watch.RunCancelled ? "the run was cancelled; " : "")}{result.Status.ToString().ToLowerInvariant()} after {result.DurationS:0.###}s{(result.Error is null ? "" : $" ({result.Error})")}");
         var outcome = RunAdvancer.Advance(cluster, runId);
         foreach (var (id, queue) in outcome.Enqueued)
         {
@@ -79,6 +91,10 @@ public sealed class StageJob(ClusterWorker worker)
         var run = RunAdvancer.LockRun(connection, tx, runId);
         if (run is null || run.Status != "running")
         {
+            if (run?.Status == RunCanceller.Cancelling)
+            {
+                RunCanceller.CloseAbandoned(connection, tx, runId, instanceId, workerName);
+            }
             tx.Commit();
             return (null, []);
         }
