@@ -16,5 +16,6 @@ var root = new RootCommand("TbrmFlow: reinforcement-learning experiments on lang
     EvalCommand.Create(),
     ModelCommand.Create(),
     WorkerCommand.Create(),
+    CancelCommand.Create(),
 };
 return await CommandLine.InvokeAsync(root, args);

@@ -55,6 +55,16 @@ internal static class ClusterRunCommand
             }
             return ExitCodes.Ok;
         }
-        return await RunOutput.ExecuteAsync(workflow.Name, json, display => runner.WaitAsync(runId, display, ct));
+        // Ctrl+C detaches, as when the submitter leaves: the run belongs to the cluster, `tbrmflow cancel` cancels it.
+        Terminal.Error.MarkupLineInterpolated($"[grey]Ctrl+C stops following (the run goes on); cancel it with: tbrmflow cancel {runId} --cluster ...[/]");
+        try
+        {
+            return await RunOutput.ExecuteAsync(workflow.Name, json, display => runner.WaitAsync(runId, display, ct));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Terminal.Error.MarkupLineInterpolated($"stopped following run {runId}; it goes on on the workers. Cancel it with: tbrmflow cancel {runId} --cluster ...");
+            return ExitCodes.Cancelled;
+        }
     }
 }

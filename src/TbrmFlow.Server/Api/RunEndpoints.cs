@@ -17,7 +17,7 @@ public static partial class RunEndpoints
         group.MapPost("/", StartAsync).WithSummary("Starts a workflow of the workflows folder in the background; answers once the run is recorded.");
         group.MapGet("/", List).WithSummary("The newest runs first (CLI and server runs alike).");
         group.MapGet("/{id}", Get).WithSummary("A run with its stage instances, statuses, attempts, outputs, last metrics and live progress.");
-        group.MapPost("/{id}/cancel", Cancel).WithSummary("Asks a run this server is running to stop.");
+        group.MapPost("/{id}/cancel", Cancel).WithSummary("Asks a run this server is running to stop, or cancels a cluster run (its running stages stop on their workers within seconds).");
         group.MapPost("/{id}/resume", ResumeAsync).WithSummary("Continues a failed, cancelled or killed run; finished stages are kept.");
         group.MapGet("/{id}/stages/{instance}/logs", Logs).WithSummary("Log lines of one stage instance.");
         group.MapGet("/{id}/metrics", Metrics).WithSummary("Metric history (step, key, value), optionally of one stage instance and one key.");

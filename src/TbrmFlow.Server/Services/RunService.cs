@@ -41,10 +41,12 @@ public sealed partial class RunService : IAsyncDisposable
     private Action<RunEventDto>[] _subscribers = [];
     private readonly Lazy<RunStore> _store;
     private readonly Cluster.Store.PostgresRunStore? _clusterStore;
+    private readonly ClusterConnection? _cluster;
 
     /// <summary>Creates the service; with a <paramref name="cluster"/> (server config <c>cluster</c>) it also shows that cluster's runs.</summary>
     public RunService(WorkflowRunner runner, WorkflowLibrary library, ActivityCatalog catalog, EngineOptions engine, ServerOptions options, ILogger<RunService> logger, ClusterConnection? cluster = null)
     {
+        _cluster = cluster;
         _clusterStore = cluster?.Store;
         _runner = runner;
         _library = library;
@@ -116,15 +118,26 @@ public sealed partial class RunService : IAsyncDisposable
         return await LaunchAsync("id", observer => _runner.ResumeAsync(runId, observer.Composite, observer.Live.Cancellation.Token), ct);
     }
 
-    /// <summary>Asks a run this server is running to stop; false when it is not running here.</summary>
+    /// <summary>
+    /// Asks a run this server is running to stop, or cancels a run of the cluster the way
+    /// <c>tbrmflow cancel</c> does (<see cref="RunCanceller"/>); false when it is neither.
+    /// </summary>
+    /// <exception cref="ConflictException">The cluster run already ended.</exception>
     public bool Cancel(string runId)
     {
-        if (!_live.TryGetValue(runId, out var live) || live.HasEnded)
+        if (_live.TryGetValue(runId, out var live) && !live.HasEnded)
+        {
+            live.Cancellation.Cancel();
+            return true;
+        }
+        if (_cluster is null || !ReferenceEquals(Find(runId)?.Store, _clusterStore))
         {
             return false;
         }
-        live.Cancellation.Cancel();
-        return true;
+        var outcome = RunCanceller.Cancel(_cluster.DataSource, runId, "cancelled through the server");
+        return outcome.State == RunCanceller.State.AlreadyEnded
+            ? throw new ConflictException($"cluster run '{runId}' already ended ({outcome.RunStatus}); there is nothing to cancel")
+            : outcome.State != RunCanceller.State.NotFound;
     }
 
     /// <summary>True when this server is running <paramref name="runId"/> now.</summary>
