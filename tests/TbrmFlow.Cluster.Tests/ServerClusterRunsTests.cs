@@ -55,4 +55,43 @@ public sealed class ServerClusterRunsTests : IDisposable
         Assert.Contains("cluster", await resume.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/runs/no-such-run")).StatusCode);
     }
+
+    [PostgresFact]
+    public async Task CancelEndpoint_CancelsAClusterRun_ThroughTheCliPath_AndRefusesItOnceEnded()
+    {
+        using var db = new TestDatabase();
+        string runId;
+        using (var cluster = db.Connect())
+        {
+            const string Yaml = """
+                name: two
+                stages:
+                  a: { uses: cluster.probe, with: { steps: 1 } }
+                  b: { uses: cluster.probe, needs: [a] }
+                """;
+            var workflow = WorkflowParser.Parse(Yaml, "two.yaml") with { SourceText = Yaml };
+            runId = await new ClusterRunner(cluster).StartAsync(workflow, new Dictionary<string, JsonNode?>());
+        }
+        await using var server = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("cluster", db.ConnectionString);
+            b.UseSetting("home", _home);
+            b.UseSetting("token", "t0ken");
+        });
+        using var client = server.CreateClient();
+        client.DefaultRequestHeaders.Add("X-TbrmFlow-Token", "t0ken");
+
+        // No worker runs a stage: the queued root is cancelled before it started, its dependent skipped, the run ends.
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/runs/{runId}/cancel", null)).StatusCode);
+        var run = JsonNode.Parse(await client.GetStringAsync($"/api/runs/{runId}"))!;
+        Assert.Equal("cancelled", (string?)run["summary"]!["status"]);
+        Assert.Equal("cancelled through the server", (string?)run["summary"]!["error"]);
+        var statuses = run["stages"]!.AsArray().ToDictionary(s => (string)s!["instanceId"]!, s => (string?)s!["status"]);
+        Assert.Equal(new Dictionary<string, string?> { ["a"] = "cancelled", ["b"] = "skipped" }, statuses);
+
+        var again = await client.PostAsync($"/api/runs/{runId}/cancel", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("already ended (cancelled)", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/runs/no-such-run/cancel", null)).StatusCode);
+    }
 }
