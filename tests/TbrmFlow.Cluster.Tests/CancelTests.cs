@@ -187,6 +187,32 @@ public sealed partial class CancelTests
         }
     }
 
+    [PostgresFact]
+    public async Task CtrlC_OnAForegroundClusterRun_Detaches_AndTheRunGoesOn()
+    {
+        using var db = new TestDatabase();
+        var home = Directory.CreateTempSubdirectory("tbrmflow-detach").FullName;
+        var workflow = Path.Combine(home, "one.yaml");
+        File.WriteAllText(workflow, """
+            name: one
+            stages:
+              one: { uses: cluster.probe, with: { steps: 1 } }
+            """);
+        // No worker: the run waits in its queue while the submitter follows it.
+        using var foreground = new TbrmflowProcess(home, "run", workflow, "--cluster", db.ConnectionString, "--wait");
+        await foreground.WaitForOutputAsync("Ctrl+C stops following", Long);
+        var runId = Enqueued().Match(foreground.Output).Groups[1].Value;
+        using (var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", foreground.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+        Assert.Equal(130, await foreground.WaitForExitAsync(Long));
+        Assert.Contains($"stopped following run {runId}; it goes on on the workers. Cancel it with: tbrmflow cancel {runId} --cluster", foreground.Output);
+        using var cluster = db.Connect();
+        Assert.Equal("running", cluster.Store.GetRun(runId)!.Status);
+        Assert.Equal("queued", Assert.Single(cluster.Store.GetStages(runId)).Status);
+    }
+
     [GeneratedRegex(@"run (\S+) enqueued on ")]
     private static partial Regex Enqueued();
 

@@ -57,11 +57,17 @@ internal static class ClusterRunCommand
         }
         // Ctrl+C detaches, as when the submitter leaves: the run belongs to the cluster, `tbrmflow cancel` cancels it.
         Terminal.Error.MarkupLineInterpolated($"[grey]Ctrl+C stops following (the run goes on); cancel it with: tbrmflow cancel {runId} --cluster ...[/]");
+        using var detach = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true;
+            detach.Cancel();
+        });
         try
         {
-            return await RunOutput.ExecuteAsync(workflow.Name, json, display => runner.WaitAsync(runId, display, ct));
+            return await RunOutput.ExecuteAsync(workflow.Name, json, display => runner.WaitAsync(runId, display, detach.Token));
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (detach.IsCancellationRequested)
         {
             Terminal.Error.MarkupLineInterpolated($"stopped following run {runId}; it goes on on the workers. Cancel it with: tbrmflow cancel {runId} --cluster ...");
             return ExitCodes.Cancelled;
