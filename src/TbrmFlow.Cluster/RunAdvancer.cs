@@ -25,7 +25,8 @@ public static class RunAdvancer
     /// <summary>What one advance did.</summary>
     /// <param name="Enqueued">Instances enqueued, with their queues.</param>
     /// <param name="RunStatus">The run's status afterwards.</param>
-    public sealed record Outcome(IReadOnlyList<(string InstanceId, string Queue)> Enqueued, string RunStatus);
+    /// <param name="Closed">This advance closed the run (exactly one advance does): its caller reports the end to tracking.</param>
+    public sealed record Outcome(IReadOnlyList<(string InstanceId, string Queue)> Enqueued, string RunStatus, bool Closed = false);
 
     /// <summary>Enqueues what became ready in <paramref name="runId"/>; see the type's summary.</summary>
     public static Outcome Advance(ClusterConnection cluster, string runId) =>
@@ -76,7 +77,8 @@ public static class RunAdvancer
                 changed = true;
             }
         }
-        if (plan.All(i => records.TryGetValue(i.Id, out var r) && Final.Contains(r.Status)))
+        var closed = plan.All(i => records.TryGetValue(i.Id, out var r) && Final.Contains(r.Status));
+        if (closed)
         {
             var all = plan.Select(i => records[i.Id]).ToList();
             run.Status = all.Any(r => r.Status == "cancelled") ? "cancelled" : all.Any(r => r.Status == "failed") ? "failed" : "succeeded";
@@ -85,7 +87,7 @@ public static class RunAdvancer
             PostgresRunStore.Upsert(connection, tx, run);
         }
         tx.Commit();
-        return new Outcome(enqueued, run.Status);
+        return new Outcome(enqueued, run.Status, closed);
     }
 
     /// <summary>The job every stage instance becomes.</summary>
@@ -105,7 +107,7 @@ public static class RunAdvancer
     public static RunRecord? LockRun(NpgsqlConnection connection, NpgsqlTransaction tx, string runId)
     {
         using var command = new NpgsqlCommand(
-            "SELECT \"Workflow\", \"Experiment\", \"SourceFile\", \"SourceText\", \"ParamsJson\", \"Status\", \"StartedAt\", \"FinishedAt\", \"Pid\", \"Error\" FROM runs WHERE \"Id\" = @id FOR UPDATE",
+            "SELECT \"Workflow\", \"Experiment\", \"SourceFile\", \"SourceText\", \"ParamsJson\", \"Status\", \"StartedAt\", \"FinishedAt\", \"Pid\", \"Error\", \"Tracking\" FROM runs WHERE \"Id\" = @id FOR UPDATE",
             connection, tx);
         command.Parameters.AddWithValue("id", runId);
         using var reader = command.ExecuteReader();
@@ -126,6 +128,7 @@ public static class RunAdvancer
             FinishedAt = reader.IsDBNull(7) ? null : reader.GetDateTime(7),
             Pid = reader.GetInt32(8),
             Error = reader.IsDBNull(9) ? null : reader.GetString(9),
+            Tracking = reader.IsDBNull(10) ? null : reader.GetString(10),
         };
     }
 

@@ -26,9 +26,10 @@ public sealed class StageJob(ClusterWorker worker)
         var (run, lost) = Claim(cluster.DataSource, runId, instanceId, worker.Name);
         if (run is null)
         {
-            RunAdvancer.Advance(cluster, runId);
+            Track(RunAdvancer.Advance(cluster, runId), runId, null);
             return;
         }
+        var observer = worker.Tracking?.Invoke(run) ?? NullRunObserver.Instance;
         var (_, plan) = RunPlans.Load(run);
         var stage = plan.FirstOrDefault(i => i.Id == instanceId)?.Stage;
         StageResult result;
@@ -38,7 +39,7 @@ public sealed class StageJob(ClusterWorker worker)
             var settings = new StageInstanceSettings { Artifacts = worker.Artifacts, Devices = lease.Devices, Worker = worker.Name, LostAttempts = lost };
             try
             {
-                result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, NullRunObserver.Instance, shutdown);
+                result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, observer, shutdown);
             }
             catch (StageInputException e)
             {
@@ -54,6 +55,7 @@ public sealed class StageJob(ClusterWorker worker)
         }
         worker.Log($"{runId} {instanceId}: {result.Status.ToString().ToLowerInvariant()} after {result.DurationS:0.###}s{(result.Error is null ? "" : $" ({result.Error})")}");
         var outcome = RunAdvancer.Advance(cluster, runId);
+        Track(outcome, runId, observer);
         foreach (var (id, queue) in outcome.Enqueued)
         {
             worker.Log($"{runId} {id}: enqueued on '{queue}'");
@@ -62,6 +64,26 @@ public sealed class StageJob(ClusterWorker worker)
         {
             worker.Log($"{runId}: run {outcome.RunStatus}");
         }
+    }
+
+    /// <summary>The advance that closed the run reports its end to tracking (the parent MLflow run is finished here).</summary>
+    private void Track(RunAdvancer.Outcome outcome, string runId, IRunObserver? observer)
+    {
+        if (!outcome.Closed || worker.Tracking is null || worker.Cluster.Store.GetRun(runId) is not { } run)
+        {
+            return;
+        }
+        observer ??= worker.Tracking(run);
+        string? description = null;
+        try
+        {
+            description = RunPlans.Load(run).Workflow.Description;
+        }
+        catch (StageInputException)
+        {
+            // recorded without the description
+        }
+        observer.RunFinished(StoredRuns.ToInfo(run, description), StoredRuns.ToResult(run, worker.Cluster.Store.GetStages(runId)));
     }
 
     /// <summary>A stage whose worker died this many times fails (it probably kills its worker, e.g. out of memory).</summary>

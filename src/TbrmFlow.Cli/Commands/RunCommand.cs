@@ -32,7 +32,7 @@ public static class RunCommand
         engine.AddTo(command);
         cluster.AddTo(command);
         command.SetAction((parse, ct) => cluster.Get(parse) is { } conn
-            ? ClusterRunCommand.RunAsync(parse.GetValue(file)!, parse.GetValue(parameters) ?? [], parse.GetValue(json), parse.GetValue(wait), conn, engine.Build(parse), ct)
+            ? ClusterRunCommand.RunAsync(parse.GetValue(file)!, parse.GetValue(parameters) ?? [], parse.GetValue(json), parse.GetValue(wait), conn, engine.Build(parse), new TrackingOptions { TrackingUri = parse.GetValue(trackingUri) }, ct)
             : RunAsync(
             parse.GetValue(file)!, parse.GetValue(parameters) ?? [], parse.GetValue(json),
             engine.Build(parse, parse.GetValue(parallel), parse.GetValue(noCache)), new TrackingOptions { TrackingUri = parse.GetValue(trackingUri) }, ct));

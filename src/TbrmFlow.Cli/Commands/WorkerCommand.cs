@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using TbrmFlow.Cluster;
 using TbrmFlow.Engine.Running;
+using TbrmFlow.Tracking;
 
 namespace TbrmFlow.Cli.Commands;
 
@@ -60,14 +61,6 @@ public static class WorkerCommand
                 return ExitCodes.BadInput;
             }
             using var services = CliHost.Build(options);
-            var workerOptions = new WorkerOptions
-            {
-                Queues = queueList,
-                Slots = slotCount,
-                Gpus = devices,
-                ArtifactDirectory = Path.Combine(options.HomeDirectory, "artifacts"),
-                Name = parse.GetValue(name) ?? $"{Environment.MachineName}:{Environment.ProcessId}",
-            };
             var output = Console.Out;
             void Log(string line)
             {
@@ -77,6 +70,17 @@ public static class WorkerCommand
                     output.Flush();
                 }
             }
+            // Stages are tracked where their run's submitter recorded (runs.Tracking); replicators live with the worker.
+            await using var tracking = new ClusterTracking(Log);
+            var workerOptions = new WorkerOptions
+            {
+                Queues = queueList,
+                Slots = slotCount,
+                Gpus = devices,
+                ArtifactDirectory = Path.Combine(options.HomeDirectory, "artifacts"),
+                Name = parse.GetValue(name) ?? $"{Environment.MachineName}:{Environment.ProcessId}",
+                Tracking = run => tracking.ForStageJob(run, connection.Store),
+            };
             // SIGTERM/SIGINT stop the worker gracefully ourselves: the generic handler of the command line
             // gives an action 2 s before the process ends, too little to hand running stages back.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -98,6 +102,7 @@ public static class WorkerCommand
                 Log($"worker {workerOptions.Name}: stopping; running stages are cancelled and re-queued");
             }
             worker.Dispose();
+            await tracking.DisposeAsync();
             Log($"worker {workerOptions.Name}: stopped");
             return ExitCodes.Ok;
         });

@@ -39,9 +39,17 @@ public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient clie
             && (run.Status == MlflowRunStatus.Running || state.StatusSent == run.Status);
     }
 
+    /// <summary>True when the run has ended and the server has all of it (nothing more will come).</summary>
+    public bool IsDone(string runDirectory) =>
+        LocalRunReader.Read(runDirectory).Status != MlflowRunStatus.Running && IsComplete(runDirectory);
+
     /// <summary>Sends what the server lacks of one run.</summary>
     public async Task<SyncReport> SyncRunAsync(string runDirectory, CancellationToken ct)
     {
+        // Several processes may send the same run: a cluster run's parent gets eval metrics from every worker,
+        // and each process has its own replicator. The state is read under the run's lock, so none sends
+        // what another already sent.
+        await using var held = await SyncLock.TakeAsync(runDirectory, Server, ct);
         var run = LocalRunReader.Read(runDirectory);
         var state = SyncState.Load(runDirectory, Server);
         var created = 0;
@@ -137,14 +145,20 @@ public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient clie
         var tags = new Dictionary<string, string>(run.Tags, StringComparer.Ordinal) { [MlflowTags.LocalRunId] = run.RunId };
         if (tags.TryGetValue(MlflowTags.ParentRunId, out var localParent))
         {
+            // The parent may have been written (and sent) by another process sharing the store: its state
+            // beside it says its remote id; if nobody sent it yet, send it now (under its own lock).
             var parentDir = Path.Combine(Path.GetDirectoryName(runDirectory)!, localParent);
+            if (!File.Exists(Path.Combine(parentDir, "meta.yaml")))
+            {
+                throw new InvalidOperationException($"run {run.RunId} names parent run {localParent}, which is not in {Path.GetDirectoryName(runDirectory)}; it is not sent without its parent");
+            }
             var parentState = SyncState.Load(parentDir, Server);
-            if (parentState.RemoteRunId is null && Directory.Exists(parentDir))
+            if (parentState.RemoteRunId is null)
             {
                 await SyncRunAsync(parentDir, ct);
                 parentState = SyncState.Load(parentDir, Server);
             }
-            tags[MlflowTags.ParentRunId] = parentState.RemoteRunId ?? localParent;
+            tags[MlflowTags.ParentRunId] = parentState.RemoteRunId!;
         }
         return tags;
     }
