@@ -9,7 +9,7 @@ using TbrmFlow.Workflows.Parsing;
 
 namespace TbrmFlow.Cli.Commands;
 
-/// <summary><c>tbrmflow run FILE [-p key=value ...] [--json] [--parallel N] [--no-cache] [--home DIR] [--store FILE]</c></summary>
+/// <summary><c>tbrmflow run FILE [-p key=value ...] [--json] [--parallel N] [--no-cache] [--home DIR] [--store FILE] [--tracking-uri URI] [--mlruns DIR] [--cluster CONN [--wait]]</c></summary>
 public static class RunCommand
 {
     /// <summary>Creates the command.</summary>
