@@ -17,7 +17,11 @@ namespace TbrmFlow.Tracking;
 /// replicator, which lives (and is flushed) with the worker.
 /// </summary>
 /// <param name="log">Where tracking problems of the worker go (its log).</param>
-public sealed class ClusterTracking(Action<string>? log = null) : IAsyncDisposable
+/// <param name="localStore">Where this worker sees the runs' local store, when the shared directory is mounted at
+/// another path than on the submitter's machine (null: the recorded path).</param>
+/// <param name="server">How this worker reaches the runs' MLflow server, when its address differs from the
+/// submitter's (e.g. <c>http://mlflow:5000</c> inside the compose network); used only for runs that name a server.</param>
+public sealed class ClusterTracking(Action<string>? log = null, string? localStore = null, string? server = null) : IAsyncDisposable
 {
     private readonly Dictionary<string, (MlflowFileStore Store, IRunReplicator? Replicator)> _targets = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -31,7 +35,13 @@ public sealed class ClusterTracking(Action<string>? log = null) : IAsyncDisposab
     /// submitted without tracking) or it cannot be read. The worker's own <c>MLFLOW_TRACKING_URI</c> plays
     /// no part: every worker tracks where the submitter did.
     /// </summary>
-    public static TrackingOptions? Options(string? target)
+    public static TrackingOptions? Options(string? target) => Options(target, null, null);
+
+    /// <summary>
+    /// As <see cref="Options(string?)"/>, with a worker's view of the same places: <paramref name="localStore"/>
+    /// replaces the recorded store and <paramref name="server"/> the recorded server (only when one is recorded).
+    /// </summary>
+    public static TrackingOptions? Options(string? target, string? localStore, string? server)
     {
         if (string.IsNullOrWhiteSpace(target))
         {
@@ -46,6 +56,8 @@ public sealed class ClusterTracking(Action<string>? log = null) : IAsyncDisposab
             {
                 return null;
             }
+            local = localStore is null ? local : Path.GetFullPath(localStore);
+            remote = remote is null ? null : server ?? remote;
             return new TrackingOptions { TrackingUri = remote ?? local, LocalStore = local };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
@@ -78,7 +90,7 @@ public sealed class ClusterTracking(Action<string>? log = null) : IAsyncDisposab
     /// </summary>
     public IRunObserver ForStageJob(RunRecord run, IRunStore store)
     {
-        if (Options(run.Tracking) is not { } options)
+        if (Options(run.Tracking, localStore, server) is not { } options)
         {
             if (run.Tracking is not null)
             {

@@ -28,6 +28,12 @@ public sealed class ClusterTrackingTests : IDisposable
         Assert.Null(local.ResolveRemote());
         Assert.Equal(Store, local.ResolveLocalStore());
 
+        // A worker's view of the same places: its mount of the store, its address of the server (only when one is recorded).
+        var target = ClusterTracking.Target(new TrackingOptions { TrackingUri = "http://127.0.0.1:5000", LocalStore = "/mnt/a/mlruns" });
+        var seen = ClusterTracking.Options(target, "/shared/mlruns", "http://mlflow:5000")!;
+        Assert.Equal(("http://mlflow:5000", "/shared/mlruns"), (seen.ResolveRemote(), seen.ResolveLocalStore()));
+        Assert.Null(ClusterTracking.Options(ClusterTracking.Target(new TrackingOptions { TrackingUri = Store }), null, "http://mlflow:5000")!.ResolveRemote());
+
         Assert.Null(ClusterTracking.Options(null));
         Assert.Null(ClusterTracking.Options("not json"));
         Assert.Null(ClusterTracking.Options("""{"local_store":"relative/mlruns"}"""));
