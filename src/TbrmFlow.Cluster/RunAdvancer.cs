@@ -26,7 +26,11 @@ public static class RunAdvancer
     /// <param name="Enqueued">Instances enqueued, with their queues.</param>
     /// <param name="RunStatus">The run's status afterwards.</param>
     /// <param name="Closed">This advance closed the run (exactly one advance does): its caller reports the end to tracking.</param>
-    public sealed record Outcome(IReadOnlyList<(string InstanceId, string Queue)> Enqueued, string RunStatus, bool Closed = false);
+    public sealed record Outcome(IReadOnlyList<(string InstanceId, string Queue)> Enqueued, string RunStatus, bool Closed = false)
+    {
+        /// <summary>Instances this advance recorded as skipped (a dependency did not succeed), with the reason.</summary>
+        public IReadOnlyList<(string InstanceId, string Error)> Skipped { get; init; } = [];
+    }
 
     /// <summary>Enqueues what became ready in <paramref name="runId"/>; see the type's summary.</summary>
     public static Outcome Advance(ClusterConnection cluster, string runId) =>
@@ -46,6 +50,7 @@ public static class RunAdvancer
         var (_, plan) = RunPlans.Load(run);
         var records = ReadStages(connection, tx, runId).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
         var enqueued = new List<(string, string)>();
+        var skipped = new List<(string, string)>();
         var changed = true;
         while (changed)
         {
@@ -63,6 +68,7 @@ public static class RunAdvancer
                     record.Status = "skipped";
                     record.Error = $"dependency '{blocker}' {records[blocker].Status}";
                     record.FinishedAt = DateTime.UtcNow;
+                    skipped.Add((instance.Id, record.Error));
                 }
                 else
                 {
@@ -87,7 +93,7 @@ public static class RunAdvancer
             PostgresRunStore.Upsert(connection, tx, run);
         }
         tx.Commit();
-        return new Outcome(enqueued, run.Status, closed);
+        return new Outcome(enqueued, run.Status, closed) { Skipped = skipped };
     }
 
     /// <summary>The job every stage instance becomes.</summary>

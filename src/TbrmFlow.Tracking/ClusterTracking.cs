@@ -90,6 +90,20 @@ public sealed class ClusterTracking(Action<string>? log = null, string? localSto
     /// </summary>
     public IRunObserver ForStageJob(RunRecord run, IRunStore store)
     {
+        try
+        {
+            return Open(run, store);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or UriFormatException)
+        {
+            // Tracking never stops a stage: an unusable store or URI is said in the log.
+            log?.Invoke($"{run.Id}: MLflow: {e.Message}; not tracked");
+            return NullRunObserver.Instance;
+        }
+    }
+
+    private IRunObserver Open(RunRecord run, IRunStore store)
+    {
         if (Options(run.Tracking, localStore, server) is not { } options)
         {
             if (run.Tracking is not null)

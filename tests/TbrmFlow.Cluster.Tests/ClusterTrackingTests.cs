@@ -12,7 +12,7 @@ public sealed class ClusterTrackingTests : IDisposable
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(2);
 
-    // Two probes in parallel (one per worker), a join on their totals, and a stage that fails (bad input).
+    // Two probes in parallel (one per worker), a join on their totals, a stage that fails (bad input) and its dependent (skipped).
     private const string Workflow = """
         name: tracked
         experiment: cluster-tracking
@@ -31,6 +31,9 @@ public sealed class ClusterTrackingTests : IDisposable
           bad:
             uses: cluster.probe
             with: { steps: -1 }
+          after_bad:
+            uses: cluster.probe
+            needs: [bad]
         """;
 
     private readonly string _home = Directory.CreateTempSubdirectory("tbrmflow-cluster-mlflow").FullName;
@@ -72,12 +75,14 @@ public sealed class ClusterTrackingTests : IDisposable
 
         // One parent, finished with the run's status; one nested run per stage instance under it.
         Assert.Equal(MlflowRunStatus.Failed, parent.Status);
-        Assert.Equal(["bad", "join", "probe[seed=1]", "probe[seed=2]"], stages.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["after_bad", "bad", "join", "probe[seed=1]", "probe[seed=2]"], stages.Keys.Order(StringComparer.Ordinal));
         Assert.All(stages.Values, s => Assert.Equal(parent.RunId, s.Tags[MlflowTags.ParentRunId]));
         Assert.All(stages.Values, s => Assert.Equal(runId, s.Tags[MlflowTags.RunId]));
         Assert.Equal(MlflowRunStatus.Failed, stages["bad"].Status);
         Assert.Equal("failed", stages["bad"].Tags["tbrmflow.stage_status"]);
-        Assert.All(stages.Where(s => s.Key != "bad"), s => Assert.Equal((MlflowRunStatus.Finished, "succeeded"), (s.Value.Status, s.Value.Tags["tbrmflow.stage_status"])));
+        Assert.Equal("skipped", stages["after_bad"].Tags["tbrmflow.stage_status"]);
+        Assert.Equal("dependency 'bad' failed", stages["after_bad"].Tags["tbrmflow.error"]);
+        Assert.All(stages.Where(s => s.Key is not ("bad" or "after_bad")), s => Assert.Equal((MlflowRunStatus.Finished, "succeeded"), (s.Value.Status, s.Value.Tags["tbrmflow.stage_status"])));
         // Both workers ran stages (so the nested runs come from two processes).
         var workers = cluster.Store.GetAttempts(runId).Select(x => x.Worker).Distinct().ToList();
         Assert.Equal(2, workers.Count);
@@ -101,7 +106,9 @@ public sealed class ClusterTrackingTests : IDisposable
             Assert.Equal(Sorted(expected.Params), Sorted(run.Params));
             Assert.Equal(Values(expected), Values(run));
             Assert.Equal(expected.Status, run.Status);
-            Assert.Equal(expected.Tags[MlflowTags.Activity], run.Tags[MlflowTags.Activity]);
+            Assert.Equal(expected.Tags.GetValueOrDefault(MlflowTags.Activity), run.Tags.GetValueOrDefault(MlflowTags.Activity));
+            Assert.Equal(expected.Tags["tbrmflow.stage_status"], run.Tags["tbrmflow.stage_status"]);
+            Assert.Equal(expected.Tags.GetValueOrDefault("tbrmflow.error"), run.Tags.GetValueOrDefault("tbrmflow.error"));
         }
         Assert.Equal(Plan(localStore, localParent), Plan(clusterStore, parent));
         Assert.True(File.Exists(Path.Combine(clusterStore, parent.ExperimentId, parent.RunId, "artifacts", "workflow", "tracked.yaml")));
