@@ -45,8 +45,14 @@ public sealed class ClusterTrackingTests : IDisposable
     {
         StageRecord Record(string id, string status, string? inputs, int attempts, string activity = "cluster.probe") => new()
         {
-            RunId = "r", InstanceId = id, StageId = id.Split('[')[0], Activity = activity, ActivityVersion = 2,
-            Status = status, InputsJson = inputs, Attempts = attempts,
+            RunId = "r",
+            InstanceId = id,
+            StageId = id.Split('[')[0],
+            Activity = activity,
+            ActivityVersion = 2,
+            Status = status,
+            InputsJson = inputs,
+            Attempts = attempts,
         };
         var started = ClusterTracking.StartedStages(
         [
