@@ -35,13 +35,10 @@ public sealed class ClusterTracking(Action<string>? log = null, string? localSto
     /// submitted without tracking) or it cannot be read. The worker's own <c>MLFLOW_TRACKING_URI</c> plays
     /// no part: every worker tracks where the submitter did.
     /// </summary>
-    public static TrackingOptions? Options(string? target) => Options(target, null, null);
+    public static TrackingOptions? Options(string? target) => Options(target, null);
 
-    /// <summary>
-    /// As <see cref="Options(string?)"/>, with a worker's view of the same places: <paramref name="localStore"/>
-    /// replaces the recorded store and <paramref name="server"/> the recorded server (only when one is recorded).
-    /// </summary>
-    public static TrackingOptions? Options(string? target, string? localStore, string? server)
+    /// <summary>As <see cref="Options(string?)"/>, with the store where this worker sees it (<paramref name="localStore"/>; null: as recorded).</summary>
+    public static TrackingOptions? Options(string? target, string? localStore)
     {
         if (string.IsNullOrWhiteSpace(target))
         {
@@ -57,7 +54,6 @@ public sealed class ClusterTracking(Action<string>? log = null, string? localSto
                 return null;
             }
             local = localStore is null ? local : Path.GetFullPath(localStore);
-            remote = remote is null ? null : server ?? remote;
             return new TrackingOptions { TrackingUri = remote ?? local, LocalStore = local };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
@@ -104,7 +100,7 @@ public sealed class ClusterTracking(Action<string>? log = null, string? localSto
 
     private IRunObserver Open(RunRecord run, IRunStore store)
     {
-        if (Options(run.Tracking, localStore, server) is not { } options)
+        if (Options(run.Tracking, localStore) is not { } options)
         {
             if (run.Tracking is not null)
             {
@@ -143,9 +139,10 @@ public sealed class ClusterTracking(Action<string>? log = null, string? localSto
             if (!_targets.TryGetValue(key, out var target))
             {
                 var store = new MlflowFileStore(root);
+                // Sent to this worker's address of the server, recorded under the submitter's name for it.
                 IRunReplicator? replicator = remote is null
                     ? null
-                    : new BackgroundReplicator(new RunSynchronizer(store, new MlflowRestClient(new Uri(remote), MlflowCredentials.FromEnvironment())), options.FlushTimeout);
+                    : new BackgroundReplicator(new RunSynchronizer(store, new MlflowRestClient(new Uri(server ?? remote), MlflowCredentials.FromEnvironment()), new Uri(remote)), options.FlushTimeout);
                 _targets[key] = target = (store, replicator);
             }
             return target;

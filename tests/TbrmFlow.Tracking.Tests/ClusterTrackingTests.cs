@@ -28,11 +28,10 @@ public sealed class ClusterTrackingTests : IDisposable
         Assert.Null(local.ResolveRemote());
         Assert.Equal(Store, local.ResolveLocalStore());
 
-        // A worker's view of the same places: its mount of the store, its address of the server (only when one is recorded).
+        // A worker's mount of the same store.
         var target = ClusterTracking.Target(new TrackingOptions { TrackingUri = "http://127.0.0.1:5000", LocalStore = "/mnt/a/mlruns" });
-        var seen = ClusterTracking.Options(target, "/shared/mlruns", "http://mlflow:5000")!;
-        Assert.Equal(("http://mlflow:5000", "/shared/mlruns"), (seen.ResolveRemote(), seen.ResolveLocalStore()));
-        Assert.Null(ClusterTracking.Options(ClusterTracking.Target(new TrackingOptions { TrackingUri = Store }), null, "http://mlflow:5000")!.ResolveRemote());
+        var seen = ClusterTracking.Options(target, "/shared/mlruns")!;
+        Assert.Equal(("http://127.0.0.1:5000", "/shared/mlruns"), (seen.ResolveRemote(), seen.ResolveLocalStore()));
 
         Assert.Null(ClusterTracking.Options(null));
         Assert.Null(ClusterTracking.Options("not json"));
@@ -155,5 +154,21 @@ public sealed class ClusterTrackingTests : IDisposable
         var local = directories.Select(LocalRunReader.Read).Sum(r => r.Metrics.Values.Sum(v => v.Count));
         Assert.Equal(local, server.Runs.Values.Sum(r => r.Metrics.Count));
         Assert.All(server.Runs.Values, r => Assert.Equal("FINISHED", r.Status));
+    }
+
+    [Fact]
+    public async Task AProcessReachingTheServerAtAnotherAddress_SharesTheStateOfTheRecordedName()
+    {
+        using var server = new MlflowServerTestDouble();
+        var recorded = new Uri("http://mlflow.example:5000/");
+        WorkflowEvents.Play(TrackingSetup.CreateObserver(new TrackingOptions { TrackingUri = Store }), _dir.File("wf.yaml", "name: x\n"), Directory.CreateDirectory(Path.Combine(_dir.Path, "r")).FullName);
+        RunSynchronizer Process() => new(new MlflowFileStore(Store), new MlflowRestClient(server.Uri, MlflowCredentials.None), recorded);
+
+        var first = await Process().SyncAllAsync(CancellationToken.None);
+        var second = await Process().SyncAllAsync(CancellationToken.None);
+
+        Assert.Equal((4, 0), (first.RunsCreated, second.RunsCreated));
+        Assert.Equal(4, server.Runs.Count);
+        Assert.All(new MlflowFileStore(Store).RunDirectories(), d => Assert.True(File.Exists(SyncState.PathFor(d, recorded))));
     }
 }

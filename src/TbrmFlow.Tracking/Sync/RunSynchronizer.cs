@@ -10,12 +10,17 @@ namespace TbrmFlow.Tracking.Sync;
 /// looking at the server (runs/search by <c>tbrmflow.local_run_id</c>, metrics/get-history) before
 /// anything is sent again. Re-running never duplicates params or metric values.
 /// </summary>
-public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient client)
+/// <param name="store">The local store.</param>
+/// <param name="client">The server's REST API.</param>
+/// <param name="server">The server's name in the sync state, when the client reaches it at another address than the
+/// one the runs were recorded for (a cluster worker inside another network): processes that share the store then
+/// agree on what the server has. Default: the client's address.</param>
+public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient client, Uri? server = null)
 {
     private readonly Dictionary<string, string> _experiments = new(StringComparer.Ordinal);
 
-    /// <summary>The server.</summary>
-    public Uri Server => client.BaseUri;
+    /// <summary>The server, as the sync state names it.</summary>
+    public Uri Server => server ?? client.BaseUri;
 
     /// <summary>Sends every run of the local store (parents before their children).</summary>
     public async Task<SyncReport> SyncAllAsync(CancellationToken ct)
