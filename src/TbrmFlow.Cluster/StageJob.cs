@@ -66,51 +66,8 @@ public sealed class StageJob(ClusterWorker worker)
         }
     }
 
-    /// <summary>
-    /// Tells tracking what an advance decided: the instances it skipped (reported in-process too, each as a
-    /// finished stage with its reason) and, by the advance that closed the run, the run's end (the parent
-    /// MLflow run is finished here).
-    /// </summary>
-    private void Track(RunAdvancer.Outcome outcome, string runId, IRunObserver? observer)
-    {
-        if (worker.Tracking is null || (!outcome.Closed && outcome.Skipped.Count == 0))
-        {
-            return;
-        }
-        try
-        {
-            if (observer is null)
-            {
-                if (worker.Cluster.Store.GetRun(runId) is not { } stored)
-                {
-                    return;
-                }
-                observer = worker.Tracking(stored);
-            }
-            foreach (var (id, error) in outcome.Skipped)
-            {
-                observer.StageFinished(id, new StageResult { Status = StageStatus.Skipped, Attempts = 0, DurationS = 0, Outputs = [], Metrics = new Dictionary<string, double>(), Error = error });
-            }
-            if (outcome.Closed && worker.Cluster.Store.GetRun(runId) is { } run)
-            {
-                string? description = null;
-                try
-                {
-                    description = RunPlans.Load(run).Workflow.Description;
-                }
-                catch (StageInputException)
-                {
-                    // recorded without the description
-                }
-                observer.RunFinished(StoredRuns.ToInfo(run, description), StoredRuns.ToResult(run, worker.Cluster.Store.GetStages(runId)));
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The run advances in the store whatever happens to its tracking.
-            worker.Log($"{runId}: tracking failed: {e.Message}");
-        }
-    }
+    private void Track(RunAdvancer.Outcome outcome, string runId, IRunObserver? observer) =>
+        RunTracking.Report(worker.Cluster, worker.Tracking, runId, outcome.Skipped, outcome.Closed, observer, worker.Log);
 
     /// <summary>A stage whose worker died this many times fails (it probably kills its worker, e.g. out of memory).</summary>
     public const int MaxLostAttempts = 3;
