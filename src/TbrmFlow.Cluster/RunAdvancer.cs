@@ -28,8 +28,8 @@ public static class RunAdvancer
     /// <param name="Closed">This advance closed the run (exactly one advance does): its caller reports the end to tracking.</param>
     public sealed record Outcome(IReadOnlyList<(string InstanceId, string Queue)> Enqueued, string RunStatus, bool Closed = false)
     {
-        /// <summary>Instances this advance recorded as skipped (a dependency did not succeed): see <see cref="RunTracking"/>.</summary>
-        public IReadOnlyList<string> Skipped { get; init; } = [];
+        /// <summary>Instances this advance ended without running them (skipped: a dependency did not succeed), for <see cref="RunTracking"/>.</summary>
+        public IReadOnlyList<string> NotRun { get; init; } = [];
     }
 
     /// <summary>Enqueues what became ready in <paramref name="runId"/>; see the type's summary.</summary>
@@ -50,7 +50,7 @@ public static class RunAdvancer
         var (_, plan) = RunPlans.Load(run);
         var records = ReadStages(connection, tx, runId).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
         var enqueued = new List<(string, string)>();
-        var skipped = new List<string>();
+        var notRun = new List<string>();
         var changed = true;
         while (changed)
         {
@@ -68,7 +68,7 @@ public static class RunAdvancer
                     record.Status = "skipped";
                     record.Error = $"dependency '{blocker}' {records[blocker].Status}";
                     record.FinishedAt = DateTime.UtcNow;
-                    skipped.Add(instance.Id);
+                    notRun.Add(instance.Id);
                 }
                 else
                 {
@@ -93,7 +93,7 @@ public static class RunAdvancer
             PostgresRunStore.Upsert(connection, tx, run);
         }
         tx.Commit();
-        return new Outcome(enqueued, run.Status, closed) { Skipped = skipped };
+        return new Outcome(enqueued, run.Status, closed) { NotRun = notRun };
     }
 
     /// <summary>The job every stage instance becomes.</summary>

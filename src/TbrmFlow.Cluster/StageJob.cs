@@ -67,7 +67,7 @@ public sealed class StageJob(ClusterWorker worker)
     }
 
     private void Track(RunAdvancer.Outcome outcome, string runId, IRunObserver? observer) =>
-        RunTracking.Report(worker.Cluster, worker.Tracking, runId, outcome.Skipped, outcome.Closed, observer, worker.Log);
+        RunTracking.Report(worker.Cluster, worker.Tracking, runId, outcome.NotRun, outcome.Closed, observer, worker.Log);
 
     /// <summary>A stage whose worker died this many times fails (it probably kills its worker, e.g. out of memory).</summary>
     public const int MaxLostAttempts = 3;
