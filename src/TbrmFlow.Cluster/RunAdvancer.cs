@@ -83,8 +83,8 @@ public static class RunAdvancer
                 changed = true;
             }
         }
-        var closed = plan.All(i => records.TryGetValue(i.Id, out var r) && Final.Contains(r.Status));
-        if (closed)
+        var ends = plan.All(i => records.TryGetValue(i.Id, out var r) && Final.Contains(r.Status));
+        if (ends)
         {
             var all = plan.Select(i => records[i.Id]).ToList();
             run.Status = all.Any(r => r.Status == "cancelled") ? "cancelled" : all.Any(r => r.Status == "failed") ? "failed" : "succeeded";
@@ -93,7 +93,7 @@ public static class RunAdvancer
             PostgresRunStore.Upsert(connection, tx, run);
         }
         tx.Commit();
-        return new Outcome(enqueued, run.Status, closed) { NotRun = notRun };
+        return new Outcome(enqueued, run.Status, ends) { NotRun = notRun };
     }
 
     /// <summary>The job every stage instance becomes.</summary>
