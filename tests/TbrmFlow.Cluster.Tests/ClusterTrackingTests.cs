@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TbrmFlow.Tracking;
 using TbrmFlow.Tracking.Local;
+using TbrmFlow.Tracking.Tests.TestDoubles;
 
 namespace TbrmFlow.Cluster.Tests;
 
@@ -58,15 +59,17 @@ public sealed class ClusterTrackingTests : IDisposable
         await Task.WhenAll(a.WaitForOutputAsync("worker worker_a:", Long), b.WaitForOutputAsync("worker worker_b:", Long));
         Assert.Equal(1, await local.WaitForExitAsync(Long)); // the run fails: stage 'bad'
 
-        // Submitted without --wait: the worker whose advance closes the run finishes the parent MLflow run.
-        using var submit = new TbrmflowProcess(_home, ["run", file, "--cluster", db.ConnectionString, "--tracking-uri", clusterStore, "--json"]);
+        // Submitted without --wait, to a server with the local store on the shared directory: the worker whose
+        // advance closes the run finishes the parent MLflow run; every process replicates what it wrote.
+        using var server = new MlflowServerTestDouble();
+        using var submit = new TbrmflowProcess(_home, ["run", file, "--cluster", db.ConnectionString, "--tracking-uri", server.Uri.AbsoluteUri, "--mlruns", clusterStore, "--json"]);
         Assert.Equal(0, await submit.WaitForExitAsync(Long));
         var runId = JsonNode.Parse(submit.Stdout)!["run_id"]!.GetValue<string>();
         using var cluster = db.Connect();
         var stored = await WaitAsync(() => cluster.Store.GetRun(runId) is { Status: not "running" } r ? r : null, () => $"the run did not end\n{a.Output}\n{b.Output}");
         Assert.Equal("failed", stored.Status);
         var tracking = ClusterTracking.Options(stored.Tracking);
-        Assert.Equal(clusterStore, tracking?.ResolveLocalStore());
+        Assert.Equal((clusterStore, server.Uri.AbsoluteUri), (tracking?.ResolveLocalStore(), tracking?.ResolveRemote()));
 
         var runs = await WaitAsync(() => Runs(clusterStore, runId) is var r && r.Parent.Status != MlflowRunStatus.Running ? r : null,
             () => $"the parent run was not finished\n{a.Output}\n{b.Output}");
@@ -112,6 +115,29 @@ public sealed class ClusterTrackingTests : IDisposable
         }
         Assert.Equal(Plan(localStore, localParent), Plan(clusterStore, parent));
         Assert.True(File.Exists(Path.Combine(clusterStore, parent.ExperimentId, parent.RunId, "artifacts", "workflow", "tracked.yaml")));
+
+        // The server got the same runs, written by three processes: one parent, every nested run under the
+        // parent's remote id, every value once, the parent's final status.
+        var lines = Values(parent).Count + stages.Values.Sum(s => Values(s).Count);
+        var remote = await WaitAsync(() => Remote(server, runId) is { } r && r.Count == 6 && r.Sum(x => x.Metrics.Count) == lines && r.Any(x => x.Status == "FAILED" && !x.Tags.ContainsKey(MlflowTags.ParentRunId)) ? r : null,
+            () => $"the server did not get the run\n{a.Output}\n{b.Output}");
+        var remoteParent = Assert.Single(remote, r => !r.Tags.ContainsKey(MlflowTags.ParentRunId));
+        Assert.All(remote.Where(r => r != remoteParent), r => Assert.Equal(remoteParent.RunId, r.Tags[MlflowTags.ParentRunId]));
+        Assert.Equal(stages.Keys.Order(StringComparer.Ordinal), remote.Where(r => r != remoteParent).Select(r => r.Tags[MlflowTags.Stage]).Order(StringComparer.Ordinal));
+        Assert.Equal([31.0], remoteParent.Metrics.Where(m => m.Key == "eval/probe/total/join").Select(m => m.Value));
+    }
+
+    /// <summary>The server's runs of the workflow run (a copy: the server's handlers change them concurrently).</summary>
+    private static List<MlflowServerTestDouble.RunRecord>? Remote(MlflowServerTestDouble server, string runId)
+    {
+        try
+        {
+            return [.. server.Runs.Values.ToList().Where(r => r.Tags.GetValueOrDefault(MlflowTags.RunId) == runId)];
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // changed while read: try again
+        }
     }
 
     private sealed record Recorded(StoredRun Parent, Dictionary<string, StoredRun> Stages)
