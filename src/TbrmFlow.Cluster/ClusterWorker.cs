@@ -1,5 +1,6 @@
 using Hangfire;
 using TbrmFlow.Engine.Running;
+using TbrmFlow.Engine.Store;
 
 namespace TbrmFlow.Cluster;
 
@@ -20,6 +21,13 @@ public sealed record WorkerOptions
 
     /// <summary>The shared artifact directory (default HOME/artifacts).</summary>
     public required string ArtifactDirectory { get; init; }
+
+    /// <summary>
+    /// The observer of one stage job of a run (MLflow: TbrmFlow.Tracking's <c>ClusterTracking.ForStageJob</c>):
+    /// it gets the job's stage events and, when the job's advance closed the run, <see cref="IRunObserver.RunFinished"/>.
+    /// Null: stage jobs are not observed.
+    /// </summary>
+    public Func<RunRecord, IRunObserver>? Tracking { get; init; }
 }
 
 /// <summary>
@@ -40,6 +48,7 @@ public sealed class ClusterWorker : IDisposable
         Name = options.Name;
         Devices = new DevicePool(options.Gpus);
         Artifacts = new SharedDirectoryArtifactStore(options.ArtifactDirectory);
+        Tracking = options.Tracking;
         _log = log;
         // The first EF Core query builds the model (~2 s): pay it before taking jobs, not inside the first stage.
         _ = cluster.Store.GetStages("");
@@ -73,6 +82,9 @@ public sealed class ClusterWorker : IDisposable
 
     /// <summary>Where artifacts go.</summary>
     public SharedDirectoryArtifactStore Artifacts { get; }
+
+    /// <summary>Observes stage jobs (see <see cref="WorkerOptions.Tracking"/>).</summary>
+    public Func<RunRecord, IRunObserver>? Tracking { get; }
 
     /// <summary>Writes a line to the worker's log.</summary>
     public void Log(string message) => _log(message);
