@@ -13,6 +13,9 @@ internal sealed class RlBenchContext(string root) : IActivityContext
     public IArtifactStore Artifacts { get; } = new LocalArtifactStore(Path.Combine(root, "artifacts"));
     public List<double> StepSeconds { get; } = [];
 
+    /// <summary>Called after each training step's metrics with the step number.</summary>
+    public Action<long>? OnStep { get; init; }
+
     public void ReportProgress(long done, long total, string? message = null)
     {
     }
@@ -22,6 +25,7 @@ internal sealed class RlBenchContext(string root) : IActivityContext
         if (metrics.TryGetValue("perf/step_s", out var seconds))
         {
             StepSeconds.Add(seconds);
+            OnStep?.Invoke(step);
         }
     }
 

@@ -16,9 +16,19 @@ public sealed class ClusterRunner(ClusterConnection cluster) : IWorkflowExecutor
     /// <summary>How often <see cref="WaitAsync"/> reads the run's state.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Creates the run and enqueues what is ready; returns the run id.</summary>
+    /// <summary>
+    /// Where the run is tracked, recorded with it (<see cref="RunRecord.Tracking"/>) so that every worker
+    /// tracks its stages there; the tracking module writes and reads it. Null: workers do not track the run.
+    /// </summary>
+    public string? Tracking { get; init; }
+
+    /// <summary>
+    /// Creates the run and enqueues what is ready; returns the run id. <paramref name="observer"/> (e.g. MLflow
+    /// tracking) is told <see cref="IRunObserver.RunStarted"/> before any stage can start; the workers report
+    /// the stages and the end.
+    /// </summary>
     /// <exception cref="StageInputException">Bad parameters or a plan that cannot be made.</exception>
-    public Task<string> StartAsync(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> overrides)
+    public Task<string> StartAsync(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> overrides, IRunObserver? observer = null)
     {
         var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("n")[..6];
         var parameters = WorkflowRunner.BindParams(workflow, overrides);
@@ -33,6 +43,7 @@ public sealed class ClusterRunner(ClusterConnection cluster) : IWorkflowExecutor
             Status = "running",
             StartedAt = DateTime.UtcNow,
             Pid = 0,
+            Tracking = Tracking,
         };
         // Plan before storing: a matrix that cannot be expanded is the caller's error, not a failed run.
         _ = RunPlans.Load(record);
@@ -41,7 +52,11 @@ public sealed class ClusterRunner(ClusterConnection cluster) : IWorkflowExecutor
             throw new StageInputException($"stage '{stage.Id}': resources.queue '{StageQueues.For(stage)}' may only hold lowercase letters, digits and '_'");
         }
         cluster.Store.SaveRun(record);
-        RunAdvancer.Advance(cluster, runId);
+        observer?.RunStarted(StoredRuns.ToInfo(record, workflow.Description));
+        if (RunAdvancer.Advance(cluster, runId).Closed && cluster.Store.GetRun(runId) is { } closed)
+        {
+            observer?.RunFinished(StoredRuns.ToInfo(closed, workflow.Description), StoredRuns.ToResult(closed, cluster.Store.GetStages(runId)));
+        }
         return Task.FromResult(runId);
     }
 
@@ -72,7 +87,7 @@ public sealed class ClusterRunner(ClusterConnection cluster) : IWorkflowExecutor
     /// <inheritdoc />
     public async Task<RunResult> RunAsync(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> overrides, IRunObserver observer, CancellationToken cancellationToken)
     {
-        var runId = await StartAsync(workflow, overrides);
+        var runId = await StartAsync(workflow, overrides, observer);
         return await WaitAsync(runId, observer, cancellationToken);
     }
 }

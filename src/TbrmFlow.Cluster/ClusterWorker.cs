@@ -1,5 +1,6 @@
 using Hangfire;
 using TbrmFlow.Engine.Running;
+using TbrmFlow.Engine.Store;
 
 namespace TbrmFlow.Cluster;
 
@@ -23,6 +24,13 @@ public sealed record WorkerOptions
 
     /// <summary>How often a running stage checks that its run was not cancelled (<see cref="RunCancellationWatch"/>).</summary>
     public TimeSpan RunCheckInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The observer of one stage job of a run (MLflow: TbrmFlow.Tracking's <c>ClusterTracking.ForStageJob</c>):
+    /// it gets the job's stage events and, when the job's advance closed the run, <see cref="IRunObserver.RunFinished"/>.
+    /// Null: stage jobs are not observed.
+    /// </summary>
+    public Func<RunRecord, IRunObserver>? Tracking { get; init; }
 }
 
 /// <summary>
@@ -44,6 +52,7 @@ public sealed class ClusterWorker : IDisposable
         Devices = new DevicePool(options.Gpus);
         Artifacts = new SharedDirectoryArtifactStore(options.ArtifactDirectory);
         RunCheckInterval = options.RunCheckInterval;
+        Tracking = options.Tracking;
         _log = log;
         // The first EF Core query builds the model (~2 s): pay it before taking jobs, not inside the first stage.
         _ = cluster.Store.GetStages("");
@@ -80,6 +89,9 @@ public sealed class ClusterWorker : IDisposable
 
     /// <summary>How often a running stage checks that its run was not cancelled.</summary>
     public TimeSpan RunCheckInterval { get; }
+
+    /// <summary>Observes stage jobs (see <see cref="WorkerOptions.Tracking"/>).</summary>
+    public Func<RunRecord, IRunObserver>? Tracking { get; }
 
     /// <summary>Writes a line to the worker's log.</summary>
     public void Log(string message) => _log(message);

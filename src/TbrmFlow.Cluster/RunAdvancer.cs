@@ -25,7 +25,12 @@ public static class RunAdvancer
     /// <summary>What one advance did.</summary>
     /// <param name="Enqueued">Instances enqueued, with their queues.</param>
     /// <param name="RunStatus">The run's status afterwards.</param>
-    public sealed record Outcome(IReadOnlyList<(string InstanceId, string Queue)> Enqueued, string RunStatus);
+    /// <param name="Closed">This advance closed the run (exactly one advance does): its caller reports the end to tracking.</param>
+    public sealed record Outcome(IReadOnlyList<(string InstanceId, string Queue)> Enqueued, string RunStatus, bool Closed = false)
+    {
+        /// <summary>Instances this advance ended without running them (skipped: a dependency did not succeed), for <see cref="RunTracking"/>.</summary>
+        public IReadOnlyList<string> NotRun { get; init; } = [];
+    }
 
     /// <summary>Enqueues what became ready in <paramref name="runId"/>; see the type's summary.</summary>
     public static Outcome Advance(ClusterConnection cluster, string runId) =>
@@ -41,7 +46,7 @@ public static class RunAdvancer
         {
             var closed = RunCanceller.Close(connection, tx, run);
             tx.Commit();
-            return new Outcome([], closed.RunStatus);
+            return new Outcome([], closed.RunStatus, closed.State == RunCanceller.State.Cancelled) { NotRun = closed.Stopped };
         }
         if (run is null || run.Status != "running")
         {
@@ -51,6 +56,7 @@ public static class RunAdvancer
         var (_, plan) = RunPlans.Load(run);
         var records = ReadStages(connection, tx, runId).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
         var enqueued = new List<(string, string)>();
+        var notRun = new List<string>();
         var changed = true;
         while (changed)
         {
@@ -68,6 +74,7 @@ public static class RunAdvancer
                     record.Status = "skipped";
                     record.Error = $"dependency '{blocker}' {records[blocker].Status}";
                     record.FinishedAt = DateTime.UtcNow;
+                    notRun.Add(instance.Id);
                 }
                 else
                 {
@@ -82,7 +89,8 @@ public static class RunAdvancer
                 changed = true;
             }
         }
-        if (plan.All(i => records.TryGetValue(i.Id, out var r) && Final.Contains(r.Status)))
+        var ends = plan.All(i => records.TryGetValue(i.Id, out var r) && Final.Contains(r.Status));
+        if (ends)
         {
             var all = plan.Select(i => records[i.Id]).ToList();
             run.Status = all.Any(r => r.Status == "cancelled") ? "cancelled" : all.Any(r => r.Status == "failed") ? "failed" : "succeeded";
@@ -91,7 +99,7 @@ public static class RunAdvancer
             PostgresRunStore.Upsert(connection, tx, run);
         }
         tx.Commit();
-        return new Outcome(enqueued, run.Status);
+        return new Outcome(enqueued, run.Status, ends) { NotRun = notRun };
     }
 
     /// <summary>The job every stage instance becomes.</summary>
@@ -115,7 +123,7 @@ public static class RunAdvancer
     public static RunRecord? LockRun(NpgsqlConnection connection, NpgsqlTransaction tx, string runId)
     {
         using var command = new NpgsqlCommand(
-            "SELECT \"Workflow\", \"Experiment\", \"SourceFile\", \"SourceText\", \"ParamsJson\", \"Status\", \"StartedAt\", \"FinishedAt\", \"Pid\", \"Error\" FROM runs WHERE \"Id\" = @id FOR UPDATE",
+            "SELECT \"Workflow\", \"Experiment\", \"SourceFile\", \"SourceText\", \"ParamsJson\", \"Status\", \"StartedAt\", \"FinishedAt\", \"Pid\", \"Error\", \"Tracking\" FROM runs WHERE \"Id\" = @id FOR UPDATE",
             connection, tx);
         command.Parameters.AddWithValue("id", runId);
         using var reader = command.ExecuteReader();
@@ -136,6 +144,7 @@ public static class RunAdvancer
             FinishedAt = reader.IsDBNull(7) ? null : reader.GetDateTime(7),
             Pid = reader.GetInt32(8),
             Error = reader.IsDBNull(9) ? null : reader.GetString(9),
+            Tracking = reader.IsDBNull(10) ? null : reader.GetString(10),
         };
     }
 

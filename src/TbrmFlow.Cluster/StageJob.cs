@@ -26,9 +26,10 @@ public sealed class StageJob(ClusterWorker worker)
         var (run, lost) = Claim(cluster.DataSource, runId, instanceId, worker.Name);
         if (run is null)
         {
-            RunAdvancer.Advance(cluster, runId);
+            Track(RunAdvancer.Advance(cluster, runId), runId, null);
             return;
         }
+        var observer = worker.Tracking?.Invoke(run) ?? NullRunObserver.Instance;
         var (_, plan) = RunPlans.Load(run);
         var stage = plan.FirstOrDefault(i => i.Id == instanceId)?.Stage;
         StageResult result;
@@ -50,7 +51,7 @@ public sealed class StageJob(ClusterWorker worker)
             var settings = new StageInstanceSettings { Artifacts = worker.Artifacts, Devices = lease.Devices, Worker = worker.Name, LostAttempts = lost };
             try
             {
-                result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, NullRunObserver.Instance, watch.Token);
+                result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, observer, watch.Token);
             }
             catch (StageInputException e)
             {
@@ -66,6 +67,7 @@ public sealed class StageJob(ClusterWorker worker)
         }
         worker.Log($"{runId} {instanceId}: {(watch.RunCancelled ? "the run was cancelled; " : "")}{result.Status.ToString().ToLowerInvariant()} after {result.DurationS:0.###}s{(result.Error is null ? "" : $" ({result.Error})")}");
         var outcome = RunAdvancer.Advance(cluster, runId);
+        Track(outcome, runId, observer);
         foreach (var (id, queue) in outcome.Enqueued)
         {
             worker.Log($"{runId} {id}: enqueued on '{queue}'");
@@ -75,6 +77,9 @@ public sealed class StageJob(ClusterWorker worker)
             worker.Log($"{runId}: run {outcome.RunStatus}");
         }
     }
+
+    private void Track(RunAdvancer.Outcome outcome, string runId, IRunObserver? observer) =>
+        RunTracking.Report(worker.Cluster, worker.Tracking, runId, outcome.NotRun, outcome.Closed, observer, worker.Log);
 
     /// <summary>A stage whose worker died this many times fails (it probably kills its worker, e.g. out of memory).</summary>
     public const int MaxLostAttempts = 3;

@@ -21,6 +21,7 @@ public sealed partial class MlflowTrackingObserver
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException)
         {
             _errors.Enqueue(e.Message);
+            _onError?.Invoke(e.Message);
         }
     }
 
@@ -53,28 +54,38 @@ public sealed partial class MlflowTrackingObserver
         }
     }
 
-    /// <summary>A resumed workflow run continues its MLflow runs: the parent with this
-    /// <c>tbrmflow.run_id</c> and its stage runs (by <c>tbrmflow.stage</c>).</summary>
-    private LocalRun? Reattach(string experimentId, string runId)
+    /// <summary>A resumed workflow run (or a cluster worker's stage job) continues its MLflow runs: the parent
+    /// with this <c>tbrmflow.run_id</c> and its stage runs (by <c>tbrmflow.stage</c>). <paramref name="reopen"/>
+    /// marks the parent RUNNING again (a resume); otherwise it is left as it is.</summary>
+    private LocalRun? Reattach(string experimentId, string runId, bool reopen)
     {
-        var runs = Directory.EnumerateDirectories(Path.Combine(_store.Root, experimentId))
-            .Where(d => File.Exists(Path.Combine(d, "meta.yaml")))
-            .Select(d => (Dir: d, Tags: LocalRunReader.Read(d).Tags))
-            .Where(r => r.Tags.GetValueOrDefault(MlflowTags.RunId) == runId)
-            .ToList();
-        var parent = runs.FirstOrDefault(r => !r.Tags.ContainsKey(MlflowTags.ParentRunId));
+        var runs = RunsOf(experimentId, runId);
+        var parent = runs.FirstOrDefault(r => r.Parent is null);
         if (parent.Dir is null)
         {
             return null;
         }
-        foreach (var child in runs.Where(r => r.Tags.GetValueOrDefault(MlflowTags.ParentRunId) == Path.GetFileName(parent.Dir)))
+        foreach (var child in runs.Where(r => r.Parent == Path.GetFileName(parent.Dir)))
         {
-            if (child.Tags.GetValueOrDefault(MlflowTags.Stage) is { } stage)
+            if (ReadTag(child.Dir, MlflowTags.Stage) is { } stage)
             {
                 _reattachable[stage] = child.Dir; // reopened when the stage runs again
             }
         }
-        return LocalRun.Reopen(parent.Dir);
+        return reopen ? LocalRun.Reopen(parent.Dir) : LocalRun.Open(parent.Dir);
+    }
+
+    /// <summary>The runs of an experiment tagged with workflow run <paramref name="runId"/>, with their parent's
+    /// id. Reads two tag files per run, not whole runs: a cluster worker does this for every stage job.</summary>
+    private List<(string Dir, string? Parent)> RunsOf(string experimentId, string runId) =>
+        [.. Directory.EnumerateDirectories(Path.Combine(_store.Root, experimentId))
+            .Where(d => File.Exists(Path.Combine(d, "meta.yaml")) && ReadTag(d, MlflowTags.RunId) == runId)
+            .Select(d => (d, ReadTag(d, MlflowTags.ParentRunId)))];
+
+    private static string? ReadTag(string runDirectory, string key)
+    {
+        var file = Path.Combine(runDirectory, "tags", key);
+        return File.Exists(file) ? File.ReadAllText(file) : null;
     }
 
     private LocalRun GetOrCreateStage(string stageId, string? activity)
@@ -145,7 +156,9 @@ public sealed partial class MlflowTrackingObserver
     {
         try
         {
-            var runs = _stages.Values.Select(s => LocalRunReader.Read(s.Directory)).ToList();
+            // Every stage run of the parent in the store, whichever process (or earlier attempt) wrote it.
+            var runs = RunsOf(parent.ExperimentId, _run!.RunId).Where(r => r.Parent == parent.RunId)
+                .Select(r => LocalRunReader.Read(r.Dir)).ToList();
             var metric = runs.Any(r => r.Metrics.ContainsKey(_options.ChartMetric))
                 ? _options.ChartMetric
                 : runs.SelectMany(r => r.Metrics.Keys).Where(k => k.StartsWith("train/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault();

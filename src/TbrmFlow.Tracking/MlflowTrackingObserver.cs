@@ -24,16 +24,23 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     private readonly Dictionary<string, string> _reattachable = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly ConcurrentQueue<string> _errors = new();
+    private readonly Action<string>? _onError;
     private LocalRun? _parent;
     private bool _logCheckpoints;
     private RunInfo? _run;
+    private Func<IEnumerable<StageInfo>>? _attachedStages;
 
     /// <summary>Creates the observer.</summary>
-    public MlflowTrackingObserver(MlflowFileStore store, TrackingOptions options, IRunReplicator? replicator = null)
+    /// <param name="store">The local store every record is written to first.</param>
+    /// <param name="options">Tracking options.</param>
+    /// <param name="replicator">Sends the store's records to a server, when there is one.</param>
+    /// <param name="onError">Also told each tracking error as it happens (e.g. a worker's log).</param>
+    public MlflowTrackingObserver(MlflowFileStore store, TrackingOptions options, IRunReplicator? replicator = null, Action<string>? onError = null)
     {
         _store = store;
         _options = options;
         _replicator = replicator;
+        _onError = onError;
     }
 
     /// <summary>What went wrong while recording (the run itself goes on).</summary>
@@ -52,11 +59,7 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     {
         lock (_lock)
         {
-            _run = run;
-            _logCheckpoints = _options.LogCheckpoints || run.Params["log_checkpoints"]?.ToJsonString() == "true";
-            _stages.Clear();
-            _stageInfos.Clear();
-            _reattachable.Clear();
+            Follow(run);
             var experimentId = _store.GetOrCreateExperiment(run.Experiment);
             var tags = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -76,7 +79,7 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
             {
                 tags[MlflowTags.Note] = run.Description;
             }
-            _parent = run.Resumed && Reattach(experimentId, run.RunId) is { } resumed
+            _parent = run.Resumed && Reattach(experimentId, run.RunId, reopen: true) is { } resumed
                 ? resumed
                 : _store.CreateRun(experimentId, RunName(run), Environment.UserName, Now(), tags);
             LogParams(_parent, run.Params);
@@ -86,6 +89,45 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
             }
             _replicator?.Notify(_parent.Directory);
         }
+    }
+
+    /// <summary>
+    /// Follows a run whose parent MLflow run another process created and will finish (a cluster worker
+    /// running one of its stages): finds the parent by its <c>tbrmflow.run_id</c> tag, as a resume does, but
+    /// neither creates it nor marks it running again; stage events then record nested runs under it (a stage
+    /// that ran before, e.g. on a worker that died, continues its nested run). <see cref="RunFinished"/>
+    /// writes the manifest from <paramref name="stages"/> (every stage instance that started, whichever
+    /// process ran it). False, with the reason in <see cref="Errors"/>, when the store has no such parent.
+    /// </summary>
+    public bool Attach(RunInfo run, Func<IEnumerable<StageInfo>> stages)
+    {
+        Guard(() =>
+        {
+            lock (_lock)
+            {
+                Follow(run);
+                _attachedStages = stages;
+                _parent = _store.FindExperiment(run.Experiment) is { } experimentId ? Reattach(experimentId, run.RunId, reopen: false) : null;
+                if (_parent is null)
+                {
+                    throw new InvalidOperationException(
+                        $"no MLflow run tagged {MlflowTags.RunId}={run.RunId} in experiment '{run.Experiment}' of {_store.Root}; the process that started the run " +
+                        "records it there, so a cluster's MLflow store must be a directory every worker shares");
+                }
+            }
+        });
+        return _parent is not null;
+    }
+
+    private void Follow(RunInfo run)
+    {
+        _run = run;
+        _logCheckpoints = _options.LogCheckpoints || run.Params["log_checkpoints"]?.ToJsonString() == "true";
+        _parent = null;
+        _attachedStages = null;
+        _stages.Clear();
+        _stageInfos.Clear();
+        _reattachable.Clear();
     }
 
     /// <inheritdoc />
@@ -161,7 +203,8 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
         {
             return;
         }
-        parent.LogArtifactText(ReproManifest.Build(run, _stageInfos.Values, _options.Versions).ToJsonString(ManifestJson), "manifest.json");
+        var stages = _attachedStages?.Invoke() ?? _stageInfos.Values;
+        parent.LogArtifactText(ReproManifest.Build(run, stages, _options.Versions).ToJsonString(ManifestJson), "manifest.json");
         TryLogChart(parent);
         parent.Finish(result.Status switch
         {

@@ -70,6 +70,20 @@ public sealed class WorkerFaultTests
         Assert.Equal(2, starts.Length);
         var resumedAt = int.Parse(starts[1].Split(' ')[5], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(resumedAt, stepAtKill, 59);
+
+        // MLflow (submitted without --tracking-uri: ./mlruns of the submitter, which the workers share here): the
+        // killed stage continued its nested run on worker B, so there is still one nested run per instance.
+        var mlruns = new Tracking.Local.MlflowFileStore(Path.Combine(home, "mlruns")).RunDirectories().Select(Tracking.Local.LocalRunReader.Read)
+            .Where(r => r.Tags.GetValueOrDefault(Tracking.MlflowTags.RunId) == runId).ToList();
+        var parent = Assert.Single(mlruns, r => !r.Tags.ContainsKey(Tracking.MlflowTags.ParentRunId));
+        var nested = mlruns.Where(r => r != parent).ToDictionary(r => r.Tags[Tracking.MlflowTags.Stage]);
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), nested.Keys.Order(StringComparer.Ordinal));
+        Assert.All(nested.Values, r => Assert.Equal((parent.RunId, Tracking.MlflowRunStatus.Finished), (r.Tags[Tracking.MlflowTags.ParentRunId], r.Status)));
+        Assert.Equal(victimAttempts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), nested[victim].Tags["tbrmflow.attempt"]);
+        Assert.Equal(60L, nested[victim].Metrics["probe/total"][^1].Step);
+        var finished = await WaitAsync(() => Tracking.Local.LocalRunReader.Read(Path.Combine(home, "mlruns", parent.ExperimentId, parent.RunId)) is { Status: Tracking.MlflowRunStatus.Finished } done ? done : null,
+            () => "the parent MLflow run was not finished");
+        Assert.Equal(expected.Count, finished.Metrics.Keys.Count(k => k.StartsWith("eval/probe/total/", StringComparison.Ordinal)));
     }
 
     private static Dictionary<string, string> Outputs(JsonNode document) =>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using TbrmFlow.Cluster;
 using TbrmFlow.Engine.Store;
+using TbrmFlow.Tracking;
 
 namespace TbrmFlow.Cli.Commands;
 
@@ -38,6 +39,12 @@ public static class CancelCommand
             return ExitCodes.BadInput;
         }
         var outcome = RunCanceller.Cancel(connection.DataSource, id, "cancelled with 'tbrmflow cancel'");
+        // Stages that will not run, and the run's end when this call closed it, go to MLflow as a worker's advance reports them.
+        await using (var tracking = new ClusterTracking(line => Terminal.Error.MarkupLineInterpolated($"[yellow]{line}[/]")))
+        {
+            RunTracking.Report(connection, run => tracking.ForStageJob(run, connection.Store), id, outcome.Stopped,
+                outcome.State == RunCanceller.State.Cancelled, null, line => Terminal.Error.MarkupLineInterpolated($"[yellow]{line}[/]"));
+        }
         switch (outcome.State)
         {
             case RunCanceller.State.NotFound:

@@ -5,6 +5,7 @@ using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Cli.Output;
 using TbrmFlow.Cluster;
 using TbrmFlow.Engine.Running;
+using TbrmFlow.Tracking;
 using TbrmFlow.Workflows.Parsing;
 
 
@@ -13,7 +14,7 @@ namespace TbrmFlow.Cli.Commands;
 /// <summary><c>tbrmflow run FILE --cluster CONN [--wait] [--json]</c>: enqueue on a cluster's workers.</summary>
 internal static class ClusterRunCommand
 {
-    public static async Task<int> RunAsync(string file, string[] parameters, bool json, bool wait, string conn, Engine.EngineOptions options, CancellationToken ct)
+    public static async Task<int> RunAsync(string file, string[] parameters, bool json, bool wait, string conn, Engine.EngineOptions options, TrackingOptions tracking, CancellationToken ct)
     {
         using var services = CliHost.Build(options);
         var workflow = WorkflowFiles.Load(file, services.GetRequiredService<ActivityCatalog>());
@@ -31,11 +32,14 @@ internal static class ClusterRunCommand
         {
             return ExitCodes.BadInput;
         }
-        var runner = new ClusterRunner(connection);
+        // Tracked as an in-process run is (options, MLFLOW_TRACKING_URI, ./mlruns): this process creates the
+        // parent run, the workers record their stages under it in the store recorded with the run.
+        await using var tracker = TrackingSetup.CreateObserver(tracking);
+        var runner = new ClusterRunner(connection) { Tracking = ClusterTracking.Target(tracking) };
         string runId;
         try
         {
-            runId = await runner.StartAsync(workflow, overrides);
+            runId = await runner.StartAsync(workflow, overrides, tracker);
         }
         catch (StageInputException e)
         {
@@ -45,6 +49,8 @@ internal static class ClusterRunCommand
         Terminal.Error.MarkupLineInterpolated($"run {runId} enqueued on {ClusterConnection.Describe(conn)}; follow it with: tbrmflow show {runId} --cluster ...");
         if (!wait)
         {
+            await tracker.DisposeAsync();
+            Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");
             if (json)
             {
                 Console.Out.WriteLine(new JsonObject { ["run_id"] = runId, ["status"] = "running" }.ToJsonString());
@@ -63,14 +69,18 @@ internal static class ClusterRunCommand
             context.Cancel = true;
             detach.Cancel();
         });
+        int code;
         try
         {
-            return await RunOutput.ExecuteAsync(workflow.Name, json, display => runner.WaitAsync(runId, display, detach.Token));
+            code = await RunOutput.ExecuteAsync(workflow.Name, json, display => runner.WaitAsync(runId, display, detach.Token));
         }
         catch (OperationCanceledException) when (detach.IsCancellationRequested)
         {
             Terminal.Error.MarkupLineInterpolated($"stopped following run {runId}; it goes on on the workers. Cancel it with: tbrmflow cancel {runId} --cluster ...");
-            return ExitCodes.Cancelled;
+            code = ExitCodes.Cancelled;
         }
+        await tracker.DisposeAsync();
+        Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");
+        return code;
     }
 }

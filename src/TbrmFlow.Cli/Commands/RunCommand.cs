@@ -9,7 +9,7 @@ using TbrmFlow.Workflows.Parsing;
 
 namespace TbrmFlow.Cli.Commands;
 
-/// <summary><c>tbrmflow run FILE [-p key=value ...] [--json] [--parallel N] [--no-cache] [--home DIR] [--store FILE]</c></summary>
+/// <summary><c>tbrmflow run FILE [-p key=value ...] [--json] [--parallel N] [--no-cache] [--home DIR] [--store FILE] [--tracking-uri URI] [--mlruns DIR] [--cluster CONN [--wait]]</c></summary>
 public static class RunCommand
 {
     /// <summary>Creates the command.</summary>
@@ -26,16 +26,21 @@ public static class RunCommand
         var noCache = new Option<bool>("--no-cache") { Description = "Run every stage even when an identical one finished before." };
         var engine = new EngineCommandOptions();
         var trackingUri = TrackingOptionsBinding.TrackingUriOption();
+        var mlruns = TrackingOptionsBinding.MlrunsOption();
         var cluster = new ClusterCommandOptions();
         var wait = new Option<bool>("--wait") { Description = "With --cluster: follow the run until it ends (else enqueue and return)." };
-        var command = new Command("run", "Run a workflow on this machine, or enqueue it on a cluster (--cluster).") { file, parameters, json, parallel, noCache, trackingUri, wait };
+        var command = new Command("run", "Run a workflow on this machine, or enqueue it on a cluster (--cluster).") { file, parameters, json, parallel, noCache, trackingUri, mlruns, wait };
         engine.AddTo(command);
         cluster.AddTo(command);
-        command.SetAction((parse, ct) => cluster.Get(parse) is { } conn
-            ? ClusterRunCommand.RunAsync(parse.GetValue(file)!, parse.GetValue(parameters) ?? [], parse.GetValue(json), parse.GetValue(wait), conn, engine.Build(parse), ct)
-            : RunAsync(
-            parse.GetValue(file)!, parse.GetValue(parameters) ?? [], parse.GetValue(json),
-            engine.Build(parse, parse.GetValue(parallel), parse.GetValue(noCache)), new TrackingOptions { TrackingUri = parse.GetValue(trackingUri) }, ct));
+        command.SetAction((parse, ct) =>
+        {
+            var tracking = new TrackingOptions { TrackingUri = parse.GetValue(trackingUri), LocalStore = parse.GetValue(mlruns)! };
+            return cluster.Get(parse) is { } conn
+                ? ClusterRunCommand.RunAsync(parse.GetValue(file)!, parse.GetValue(parameters) ?? [], parse.GetValue(json), parse.GetValue(wait), conn, engine.Build(parse), tracking, ct)
+                : RunAsync(
+                    parse.GetValue(file)!, parse.GetValue(parameters) ?? [], parse.GetValue(json),
+                    engine.Build(parse, parse.GetValue(parallel), parse.GetValue(noCache)), tracking, ct);
+        });
         return command;
     }
 

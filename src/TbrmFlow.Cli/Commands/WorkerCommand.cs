@@ -4,10 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using TbrmFlow.Cluster;
 using TbrmFlow.Engine.Running;
+using TbrmFlow.Tracking;
 
 namespace TbrmFlow.Cli.Commands;
 
-/// <summary><c>tbrmflow worker --cluster CONN [--queues gpu,default] [--slots N] [--gpus 0,1] [--lease S] [--home DIR]</c></summary>
+/// <summary><c>tbrmflow worker --cluster CONN [--queues gpu,default] [--slots N] [--gpus 0,1] [--lease S] [--home DIR] [--mlruns DIR] [--tracking-uri URI]</c></summary>
 public static class WorkerCommand
 {
     /// <summary>Creates the command.</summary>
@@ -19,8 +20,10 @@ public static class WorkerCommand
         var gpus = new Option<string?>("--gpus") { Description = "GPU devices to pin GPU stages to, e.g. 0,1 (one free device per GPU stage)." };
         var lease = new Option<double>("--lease") { Description = "Seconds after which a stage whose worker died is handed to another worker.", DefaultValueFactory = _ => 300 };
         var name = new Option<string?>("--name") { Description = "Worker name in the dashboard and attempts (default host:pid)." };
+        var mlruns = new Option<string?>("--mlruns") { Description = "Where this worker sees the MLflow store its runs record (default: the submitter's path; the shared directory must hold it)." };
+        var trackingUri = new Option<string?>("--tracking-uri") { Description = "How this worker reaches the MLflow server of runs submitted with one (default: the submitter's URI)." };
         var engine = new EngineCommandOptions();
-        var command = new Command("worker", "Take stage jobs from a cluster's queues until stopped (SIGTERM/Ctrl+C re-queues the running stages).") { queues, slots, gpus, lease, name };
+        var command = new Command("worker", "Take stage jobs from a cluster's queues until stopped (SIGTERM/Ctrl+C re-queues the running stages).") { queues, slots, gpus, lease, name, mlruns, trackingUri };
         cluster.AddTo(command);
         engine.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -53,6 +56,11 @@ public static class WorkerCommand
                 Terminal.Error.MarkupLine("[red]error:[/] --slots must be at least 1 and --lease positive");
                 return ExitCodes.BadInput;
             }
+            if (parse.GetValue(trackingUri) is { } uri && new TrackingOptions { TrackingUri = uri }.ResolveRemote() is null)
+            {
+                Terminal.Error.MarkupLineInterpolated($"[red]error:[/] --tracking-uri: '{uri}' is not an MLflow server (http:// or https://); a store directory goes in --mlruns");
+                return ExitCodes.BadInput;
+            }
             var options = engine.Build(parse);
             using var connection = ClusterCommandOptions.Connect(conn, TimeSpan.FromSeconds(parse.GetValue(lease)));
             if (connection is null)
@@ -60,14 +68,6 @@ public static class WorkerCommand
                 return ExitCodes.BadInput;
             }
             using var services = CliHost.Build(options);
-            var workerOptions = new WorkerOptions
-            {
-                Queues = queueList,
-                Slots = slotCount,
-                Gpus = devices,
-                ArtifactDirectory = Path.Combine(options.HomeDirectory, "artifacts"),
-                Name = parse.GetValue(name) ?? $"{Environment.MachineName}:{Environment.ProcessId}",
-            };
             var output = Console.Out;
             void Log(string line)
             {
@@ -77,6 +77,17 @@ public static class WorkerCommand
                     output.Flush();
                 }
             }
+            // Stages are tracked where their run's submitter recorded (runs.Tracking); replicators live with the worker.
+            await using var tracking = new ClusterTracking(Log, parse.GetValue(mlruns), parse.GetValue(trackingUri));
+            var workerOptions = new WorkerOptions
+            {
+                Queues = queueList,
+                Slots = slotCount,
+                Gpus = devices,
+                ArtifactDirectory = Path.Combine(options.HomeDirectory, "artifacts"),
+                Name = parse.GetValue(name) ?? $"{Environment.MachineName}:{Environment.ProcessId}",
+                Tracking = run => tracking.ForStageJob(run, connection.Store),
+            };
             // SIGTERM/SIGINT stop the worker gracefully ourselves: the generic handler of the command line
             // gives an action 2 s before the process ends, too little to hand running stages back.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -98,6 +109,7 @@ public static class WorkerCommand
                 Log($"worker {workerOptions.Name}: stopping; running stages are cancelled and re-queued");
             }
             worker.Dispose();
+            await tracking.DisposeAsync();
             Log($"worker {workerOptions.Name}: stopped");
             return ExitCodes.Ok;
         });

@@ -8,7 +8,8 @@ namespace TbrmFlow.Cluster.Probe;
 /// <summary>
 /// A cluster drill: counts <see cref="Steps"/> steps, pausing <see cref="StepMs"/> ms per step and
 /// checkpointing after each one in the stage's state directory, so a stage whose worker is killed
-/// resumes where it stopped on another worker. Checks a deployment (workflows/cluster-probe.yaml) and
+/// resumes where it stopped on another worker. Logs the metric <c>probe/total</c> per step and
+/// <c>eval/probe/total</c> at the end (so a cluster's MLflow tracking can be checked). Checks a deployment (workflows/cluster-probe.yaml) and
 /// drives the fault tests; <c>probe.log</c> in the state directory lists every start with its step.
 /// </summary>
 [Activity("cluster.probe", Version = 1, Category = "cluster", Deterministic = false,
@@ -60,7 +61,10 @@ public sealed class ProbeHandler(IActivityContextAccessor context) : IRequestHan
             await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(state), cancellationToken);
             File.Move(temp, checkpoint, overwrite: true);
             ctx.ReportProgress(state.Step, request.Steps);
+            ctx.LogMetrics(state.Step, new Dictionary<string, double> { ["probe/total"] = state.Total });
         }
+        // An eval/ metric is mirrored on the parent MLflow run: checks that a cluster's tracking gets there.
+        ctx.LogMetrics(state.Step, new Dictionary<string, double> { ["eval/probe/total"] = state.Total });
         return new ProbeResult { Steps = state.Step, Total = state.Total };
     }
 

@@ -94,7 +94,7 @@ public sealed class PostgresRunStore : IRunStore
          $"ON CONFLICT ({string.Join(", ", key.Select(c => $"\"{c}\""))}) DO UPDATE SET {string.Join(", ", columns.Except(key).Select(c => $"\"{c}\" = excluded.\"{c}\""))}", columns);
 
     private static readonly (string Sql, string[] Columns) RunSql = Statement("runs", ["Id"],
-        ["Id", "Workflow", "Experiment", "SourceFile", "SourceText", "ParamsJson", "Status", "StartedAt", "FinishedAt", "Pid", "Error"]);
+        ["Id", "Workflow", "Experiment", "SourceFile", "SourceText", "ParamsJson", "Status", "StartedAt", "FinishedAt", "Pid", "Error", "Tracking"]);
 
     private static readonly (string Sql, string[] Columns) StageSql = Statement("stages", ["RunId", "InstanceId"],
         ["RunId", "InstanceId", "StageId", "Iteration", "Activity", "ActivityVersion", "Status", "InputsJson", "OutputsJson", "MetricsJson",

@@ -30,6 +30,8 @@ public static class PostgresSchema
             "Status" text NOT NULL, "StartedAt" timestamptz NOT NULL, "FinishedAt" timestamptz NULL, "Worker" text NULL, "Error" text NULL);
         CREATE UNIQUE INDEX "IX_attempts_RunId_InstanceId_Number" ON attempts ("RunId", "InstanceId", "Number");
         """,
+        // 2: where the run is tracked (the SQLite store's step 3).
+        """ALTER TABLE runs ADD COLUMN "Tracking" text NULL;""",
     ];
 
     // Any constant: serialises migrations of concurrent starters.

@@ -35,4 +35,10 @@ public sealed class RunRecord
 
     /// <summary>Why it failed, briefly.</summary>
     public string? Error { get; set; }
+
+    /// <summary>
+    /// Where the run is tracked, as the process that started it resolved it (cluster runs: every worker
+    /// records its stages there); the tracking module owns the format. Null: not recorded.
+    /// </summary>
+    public string? Tracking { get; set; }
 }

@@ -31,6 +31,8 @@ public static class SchemaMigrations
         """,
         // 2: the cluster worker of an attempt (null in-process; the PostgreSQL store has the same column).
         "ALTER TABLE attempts ADD COLUMN Worker TEXT NULL;",
+        // 3: where the run is tracked (set by cluster submitters; the PostgreSQL store has the same column).
+        "ALTER TABLE runs ADD COLUMN Tracking TEXT NULL;",
     ];
 
     /// <summary>Brings the database at <paramref name="connection"/> to the newest version; returns it.</summary>

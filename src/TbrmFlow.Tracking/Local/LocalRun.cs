@@ -30,12 +30,22 @@ public sealed class LocalRun
     /// <summary>Re-opens an existing run (a resumed workflow run continues it) and marks it RUNNING again.</summary>
     public static LocalRun Reopen(string directory)
     {
-        var meta = MetaYaml.Read(Path.Combine(directory, "meta.yaml"));
-        var run = new LocalRun(
-            directory, meta["experiment_id"]!, meta["run_id"]!, meta.GetValueOrDefault("run_name") ?? "", meta.GetValueOrDefault("user_id") ?? "",
-            long.Parse(meta.GetValueOrDefault("start_time") ?? "0", CultureInfo.InvariantCulture), meta.GetValueOrDefault("artifact_uri") ?? "");
+        var run = Open(directory);
         run.WriteMeta();
         return run;
+    }
+
+    /// <summary>
+    /// Opens an existing run as it is, without touching its <c>meta.yaml</c>: a cluster worker logs into the
+    /// parent run another process created and will finish. Its status stays whatever that file says until
+    /// <see cref="Finish"/>.
+    /// </summary>
+    public static LocalRun Open(string directory)
+    {
+        var meta = MetaYaml.Read(Path.Combine(directory, "meta.yaml"));
+        return new LocalRun(
+            directory, meta["experiment_id"]!, meta["run_id"]!, meta.GetValueOrDefault("run_name") ?? "", meta.GetValueOrDefault("user_id") ?? "",
+            long.Parse(meta.GetValueOrDefault("start_time") ?? "0", CultureInfo.InvariantCulture), meta.GetValueOrDefault("artifact_uri") ?? "");
     }
 
     /// <summary>The run's directory.</summary>

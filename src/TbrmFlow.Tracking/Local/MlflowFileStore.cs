@@ -38,14 +38,9 @@ public sealed class MlflowFileStore
     {
         lock (_lock)
         {
-            foreach (var dir in Directory.EnumerateDirectories(Root))
+            if (FindExperiment(name) is { } existing)
             {
-                var meta = Path.Combine(dir, "meta.yaml");
-                if (File.Exists(meta) && MetaYaml.Read(meta) is var fields
-                    && fields.GetValueOrDefault("name") == name && fields.GetValueOrDefault("lifecycle_stage") == "active")
-                {
-                    return Path.GetFileName(dir);
-                }
+                return existing;
             }
             string id;
             do
@@ -57,6 +52,21 @@ public sealed class MlflowFileStore
             WriteExperiment(id, name);
             return id;
         }
+    }
+
+    /// <summary>The id of the active experiment named <paramref name="name"/>, or null.</summary>
+    public string? FindExperiment(string name)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Root))
+        {
+            var meta = Path.Combine(dir, "meta.yaml");
+            if (File.Exists(meta) && MetaYaml.Read(meta) is var fields
+                && fields.GetValueOrDefault("name") == name && fields.GetValueOrDefault("lifecycle_stage") == "active")
+            {
+                return Path.GetFileName(dir);
+            }
+        }
+        return null;
     }
 
     /// <summary>Creates a RUNNING run; tags are written before this returns.</summary>

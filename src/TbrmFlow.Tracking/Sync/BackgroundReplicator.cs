@@ -30,7 +30,7 @@ public sealed class BackgroundReplicator : IRunReplicator
     public Exception? LastError { get; private set; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> PendingRuns => [.. _runs.Keys.Where(d => !SafeComplete(d))];
+    public IReadOnlyList<string> PendingRuns => [.. _runs.Keys.Where(d => !Safe(() => _synchronizer.IsComplete(d)))];
 
     /// <inheritdoc />
     public void Notify(string runDirectory)
@@ -82,6 +82,11 @@ public sealed class BackgroundReplicator : IRunReplicator
                 try
                 {
                     await _synchronizer.SyncRunAsync(dir, _stop.Token);
+                    if (!_stopping && Safe(() => _synchronizer.IsDone(dir)))
+                    {
+                        // A long-lived process (a cluster worker) sees many runs: stop passing over finished ones.
+                        _runs.TryRemove(dir, out _);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
@@ -111,11 +116,11 @@ public sealed class BackgroundReplicator : IRunReplicator
         }
     }
 
-    private bool SafeComplete(string dir)
+    private static bool Safe(Func<bool> check)
     {
         try
         {
-            return _synchronizer.IsComplete(dir);
+            return check();
         }
         catch (IOException)
         {

@@ -10,12 +10,17 @@ namespace TbrmFlow.Tracking.Sync;
 /// looking at the server (runs/search by <c>tbrmflow.local_run_id</c>, metrics/get-history) before
 /// anything is sent again. Re-running never duplicates params or metric values.
 /// </summary>
-public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient client)
+/// <param name="store">The local store.</param>
+/// <param name="client">The server's REST API.</param>
+/// <param name="server">The server's name in the sync state, when the client reaches it at another address than the
+/// one the runs were recorded for (a cluster worker inside another network): processes that share the store then
+/// agree on what the server has. Default: the client's address.</param>
+public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient client, Uri? server = null)
 {
     private readonly Dictionary<string, string> _experiments = new(StringComparer.Ordinal);
 
-    /// <summary>The server.</summary>
-    public Uri Server => client.BaseUri;
+    /// <summary>The server, as the sync state names it.</summary>
+    public Uri Server => server ?? client.BaseUri;
 
     /// <summary>Sends every run of the local store (parents before their children).</summary>
     public async Task<SyncReport> SyncAllAsync(CancellationToken ct)
@@ -39,9 +44,17 @@ public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient clie
             && (run.Status == MlflowRunStatus.Running || state.StatusSent == run.Status);
     }
 
+    /// <summary>True when the run has ended and the server has all of it (nothing more will come).</summary>
+    public bool IsDone(string runDirectory) =>
+        LocalRunReader.Read(runDirectory).Status != MlflowRunStatus.Running && IsComplete(runDirectory);
+
     /// <summary>Sends what the server lacks of one run.</summary>
     public async Task<SyncReport> SyncRunAsync(string runDirectory, CancellationToken ct)
     {
+        // Several processes may send the same run: a cluster run's parent gets eval metrics from every worker,
+        // and each process has its own replicator. The state is read under the run's lock, so none sends
+        // what another already sent.
+        await using var held = await SyncLock.TakeAsync(runDirectory, Server, ct);
         var run = LocalRunReader.Read(runDirectory);
         var state = SyncState.Load(runDirectory, Server);
         var created = 0;
@@ -137,14 +150,20 @@ public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient clie
         var tags = new Dictionary<string, string>(run.Tags, StringComparer.Ordinal) { [MlflowTags.LocalRunId] = run.RunId };
         if (tags.TryGetValue(MlflowTags.ParentRunId, out var localParent))
         {
+            // The parent may have been written (and sent) by another process sharing the store: its state
+            // beside it says its remote id; if nobody sent it yet, send it now (under its own lock).
             var parentDir = Path.Combine(Path.GetDirectoryName(runDirectory)!, localParent);
+            if (!File.Exists(Path.Combine(parentDir, "meta.yaml")))
+            {
+                throw new InvalidOperationException($"run {run.RunId} names parent run {localParent}, which is not in {Path.GetDirectoryName(runDirectory)}; it is not sent without its parent");
+            }
             var parentState = SyncState.Load(parentDir, Server);
-            if (parentState.RemoteRunId is null && Directory.Exists(parentDir))
+            if (parentState.RemoteRunId is null)
             {
                 await SyncRunAsync(parentDir, ct);
                 parentState = SyncState.Load(parentDir, Server);
             }
-            tags[MlflowTags.ParentRunId] = parentState.RemoteRunId ?? localParent;
+            tags[MlflowTags.ParentRunId] = parentState.RemoteRunId!;
         }
         return tags;
     }
