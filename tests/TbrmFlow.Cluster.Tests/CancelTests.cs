@@ -160,6 +160,11 @@ public sealed partial class CancelTests
         Assert.Equal(("skipped", "dependency 'long' cancelled"), stages["after"]);
         Assert.Equal(("cancelled", RunCanceller.NotStarted), stages["elsewhere"]);
         Assert.Contains($"{runId} long: the run was cancelled; cancelled", worker.Output);
+        // MLflow (./mlruns of the submitter): the parent, the stopped stage and the one the cancel ended are KILLED (5).
+        var mlflow = MlflowStatuses(Path.Combine(home, "mlruns"));
+        Assert.Equal("5", mlflow[$"cancel-me-{runId[^6..]}"]);
+        Assert.Equal("5", mlflow["long"]);
+        Assert.Equal("5", mlflow["elsewhere"]);
 
         // The worker serves the next run.
         using (var next = new TbrmflowProcess(home, "run", quick, "--cluster", db.ConnectionString, "--wait", "--json"))
@@ -212,6 +217,15 @@ public sealed partial class CancelTests
         Assert.Equal("running", cluster.Store.GetRun(runId)!.Status);
         Assert.Equal("queued", Assert.Single(cluster.Store.GetStages(runId)).Status);
     }
+
+    // run_name -> status (MLflow's file store: 3 FINISHED, 4 FAILED, 5 KILLED) of every run in the store.
+    private static Dictionary<string, string> MlflowStatuses(string mlruns) =>
+        Directory.EnumerateFiles(mlruns, "meta.yaml", SearchOption.AllDirectories)
+            .Select(File.ReadAllLines)
+            .Where(lines => lines.Any(l => l.StartsWith("run_name:", StringComparison.Ordinal)))
+            .ToDictionary(
+                lines => lines.First(l => l.StartsWith("run_name:", StringComparison.Ordinal))["run_name:".Length..].Trim().Trim('\''),
+                lines => lines.First(l => l.StartsWith("status:", StringComparison.Ordinal))["status:".Length..].Trim());
 
     [GeneratedRegex(@"run (\S+) enqueued on ")]
     private static partial Regex Enqueued();
