@@ -44,6 +44,22 @@ public static class RunCanceller
     /// <param name="Stopped">Instances this call ended without running them (cancelled or skipped).</param>
     public sealed record Outcome(State State, string RunStatus, IReadOnlyList<string> Running, IReadOnlyList<string> Stopped);
 
+    /// <summary>
+    /// Cancels <paramref name="runId"/> and reports what the cancel ended (stages that will not run; the run's end when
+    /// no stage was running) to tracking, as a worker's advance reports them: the one entry point for the CLI and the server.
+    /// </summary>
+    /// <param name="cluster">The cluster.</param>
+    /// <param name="runId">The run.</param>
+    /// <param name="reason">Recorded as the run's error.</param>
+    /// <param name="tracking">The observer factory for the run's recorded tracking target; null: nothing is tracked.</param>
+    /// <param name="log">Where a tracking failure is said.</param>
+    public static Outcome CancelAndReport(ClusterConnection cluster, string runId, string reason, Func<RunRecord, IRunObserver>? tracking, Action<string> log)
+    {
+        var outcome = Cancel(cluster.DataSource, runId, reason);
+        RunTracking.Report(cluster, tracking, runId, outcome.Stopped, outcome.State == State.Cancelled, null, log);
+        return outcome;
+    }
+
     /// <summary>Cancels <paramref name="runId"/> (again, when it is already cancelling: closes what it can).</summary>
     /// <param name="source">The cluster database.</param>
     /// <param name="runId">The run.</param>

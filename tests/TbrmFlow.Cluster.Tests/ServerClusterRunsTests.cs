@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
+using TbrmFlow.Tracking;
+using TbrmFlow.Tracking.Local;
 using TbrmFlow.Workflows.Parsing;
 
 namespace TbrmFlow.Cluster.Tests;
@@ -30,7 +32,10 @@ public sealed class ServerClusterRunsTests : IDisposable
                   b: { uses: cluster.probe, needs: [a] }
                 """;
             var workflow = WorkflowParser.Parse(Yaml, "two.yaml") with { SourceText = Yaml };
-            runId = await new ClusterRunner(cluster).StartAsync(workflow, new Dictionary<string, JsonNode?>());
+            // Submitted with tracking, as 'run --cluster' does: the parent MLflow run exists before the cancel.
+            var tracking = new TrackingOptions { LocalStore = Path.Combine(_home, "mlruns") };
+            await using var submitter = TrackingSetup.CreateObserver(tracking);
+            runId = await new ClusterRunner(cluster) { Tracking = ClusterTracking.Target(tracking) }.StartAsync(workflow, new Dictionary<string, JsonNode?>(), submitter);
         }
         await using var server = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
@@ -70,7 +75,10 @@ public sealed class ServerClusterRunsTests : IDisposable
                   b: { uses: cluster.probe, needs: [a] }
                 """;
             var workflow = WorkflowParser.Parse(Yaml, "two.yaml") with { SourceText = Yaml };
-            runId = await new ClusterRunner(cluster).StartAsync(workflow, new Dictionary<string, JsonNode?>());
+            // Submitted with tracking, as 'run --cluster' does: the parent MLflow run exists before the cancel.
+            var tracking = new TrackingOptions { LocalStore = Path.Combine(_home, "mlruns") };
+            await using var submitter = TrackingSetup.CreateObserver(tracking);
+            runId = await new ClusterRunner(cluster) { Tracking = ClusterTracking.Target(tracking) }.StartAsync(workflow, new Dictionary<string, JsonNode?>(), submitter);
         }
         await using var server = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
@@ -88,6 +96,17 @@ public sealed class ServerClusterRunsTests : IDisposable
         Assert.Equal("cancelled through the server", (string?)run["summary"]!["error"]);
         var statuses = run["stages"]!.AsArray().ToDictionary(s => (string)s!["instanceId"]!, s => (string?)s!["status"]);
         Assert.Equal(new Dictionary<string, string?> { ["a"] = "cancelled", ["b"] = "skipped" }, statuses);
+        // The cancel went to MLflow as 'tbrmflow cancel' reports it: the parent and the cancelled stage KILLED; the skipped
+        // one FINISHED with its tbrmflow.stage_status tag, as an in-process run records a skipped stage.
+        var mlflow = new MlflowFileStore(Path.Combine(_home, "mlruns")).RunDirectories().Select(LocalRunReader.Read)
+            .Where(r => r.Tags.GetValueOrDefault(MlflowTags.RunId) == runId)
+            .ToDictionary(r => r.Tags.GetValueOrDefault(MlflowTags.Stage) ?? "(parent)", r => r.Status, StringComparer.Ordinal);
+        Assert.Equal(new Dictionary<string, MlflowRunStatus>
+        {
+            ["(parent)"] = MlflowRunStatus.Killed,
+            ["a"] = MlflowRunStatus.Killed,
+            ["b"] = MlflowRunStatus.Finished,
+        }, mlflow);
 
         var again = await client.PostAsync($"/api/runs/{runId}/cancel", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);

@@ -38,12 +38,11 @@ public static class CancelCommand
         {
             return ExitCodes.BadInput;
         }
-        var outcome = RunCanceller.Cancel(connection.DataSource, id, "cancelled with 'tbrmflow cancel'");
         // Stages that will not run, and the run's end when this call closed it, go to MLflow as a worker's advance reports them.
-        await using (var tracking = new ClusterTracking(line => Terminal.Error.MarkupLineInterpolated($"[yellow]{line}[/]")))
+        RunCanceller.Outcome outcome;
+        await using (var tracking = new ClusterTracking(Warn))
         {
-            RunTracking.Report(connection, run => tracking.ForStageJob(run, connection.Store), id, outcome.Stopped,
-                outcome.State == RunCanceller.State.Cancelled, null, line => Terminal.Error.MarkupLineInterpolated($"[yellow]{line}[/]"));
+            outcome = RunCanceller.CancelAndReport(connection, id, "cancelled with 'tbrmflow cancel'", run => tracking.ForStageJob(run, connection.Store), Warn);
         }
         switch (outcome.State)
         {
@@ -124,4 +123,6 @@ public static class CancelCommand
             $"[red]error:[/] run '{id}' runs in its own process on this machine (pid {run.Pid}): stop it with Ctrl+C in its terminal; a run started by the server stops with its Cancel button or POST /api/runs/{id}/cancel. 'tbrmflow cancel' cancels cluster runs (--cluster CONN).");
         return ExitCodes.BadInput;
     }
+
+    private static void Warn(string line) => Terminal.Error.MarkupLineInterpolated($"[yellow]{line}[/]");
 }

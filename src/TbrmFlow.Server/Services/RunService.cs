@@ -42,12 +42,14 @@ public sealed partial class RunService : IAsyncDisposable
     private readonly Lazy<RunStore> _store;
     private readonly Cluster.Store.PostgresRunStore? _clusterStore;
     private readonly ClusterConnection? _cluster;
+    private readonly ClusterTracking? _clusterTracking;
 
     /// <summary>Creates the service; with a <paramref name="cluster"/> (server config <c>cluster</c>) it also shows that cluster's runs.</summary>
     public RunService(WorkflowRunner runner, WorkflowLibrary library, ActivityCatalog catalog, EngineOptions engine, ServerOptions options, ILogger<RunService> logger, ClusterConnection? cluster = null)
     {
         _cluster = cluster;
         _clusterStore = cluster?.Store;
+        _clusterTracking = cluster is null ? null : new ClusterTracking(line => logger.LogWarning("{Message}", line));
         _runner = runner;
         _library = library;
         _catalog = catalog;
@@ -134,7 +136,9 @@ public sealed partial class RunService : IAsyncDisposable
         {
             return false;
         }
-        var outcome = RunCanceller.Cancel(_cluster.DataSource, runId, "cancelled through the server");
+        // The stages it ended and, when nothing was running, the run's end go to MLflow as with 'tbrmflow cancel'.
+        var outcome = RunCanceller.CancelAndReport(_cluster, runId, "cancelled through the server",
+            run => _clusterTracking!.ForStageJob(run, _clusterStore!), line => _logger.LogWarning("{Message}", line));
         return outcome.State == RunCanceller.State.AlreadyEnded
             ? throw new ConflictException($"cluster run '{runId}' already ended ({outcome.RunStatus}); there is nothing to cancel")
             : outcome.State != RunCanceller.State.NotFound;
@@ -240,6 +244,10 @@ public sealed partial class RunService : IAsyncDisposable
         if (_store.IsValueCreated)
         {
             _store.Value.Dispose();
+        }
+        if (_clusterTracking is not null)
+        {
+            await _clusterTracking.DisposeAsync();
         }
     }
 
