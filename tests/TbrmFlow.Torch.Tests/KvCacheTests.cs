@@ -16,8 +16,8 @@ public class KvCacheTests
         using var _ = no_grad();
         var prompts = new[] { tok.Encode("12+34="), tok.Encode("7+8="), tok.Encode("999+1=") };
         var (prompt, mask) = Batching.LeftPad(prompts, tok.PadId);                 // [3, 6]
-        manual_seed(3);
-        var continuation = randint(2, tok.VocabSize, [3, 5], dtype: ScalarType.Int64); // [3, 5]
+        using var generator = new Generator(3);                                     // not the racy process-wide one
+        var continuation = randint(2, tok.VocabSize, [3, 5], dtype: ScalarType.Int64, generator: generator); // [3, 5]
         var full = cat([prompt, continuation], 1);                                  // [3, 11]
         var fullMask = cat([mask, ones(3, 5, ScalarType.Int64)], 1);                 // [3, 11]
         var expected = model.Forward(full, fullMask);                               // [3, 11, V]

@@ -75,8 +75,8 @@ public sealed class TbrmLossTests
     {
         // Random logits; shifting every logit at the first response position by c moves V(s1) by c
         // and leaves all log pi unchanged. Choose c = -delta so that V(s1) + S = r/beta exactly.
-        manual_seed(7);
-        var (logits, tokens, mask, rewards, refLp) = RandomInputs(4, 5, 6);
+        using var generator = new Generator(7);
+        var (logits, tokens, mask, rewards, refLp) = RandomInputs(4, 5, 6, generator);
         var options = new TbrmOptions { Beta = 0.05 };
         var before = Score(logits, tokens, mask, rewards, refLp, options);
         Assert.True(T.Scalar(before.Loss) > 1.0);
@@ -91,14 +91,14 @@ public sealed class TbrmLossTests
     public void Gradient_FlowsThroughVs1_FiniteDifferencesMatchAutograd()
     {
         // A tiny model in float64: logits = features @ W, W [D, V] the parameters.
-        manual_seed(11);
+        using var generator = new Generator(11);
         const int B = 3, L = 4, D = 5, V = 6;
-        var features = randn(B, L, D, dtype: ScalarType.Float64);
-        var weights = randn(D, V, dtype: ScalarType.Float64).requires_grad_();
-        var tokens = randint(0, V, [B, L]);
+        var features = randn([B, L, D], dtype: ScalarType.Float64, generator: generator);
+        var weights = randn([D, V], dtype: ScalarType.Float64, generator: generator).requires_grad_();
+        var tokens = randint(0, V, [B, L], generator: generator);
         var mask = tensor(new double[] { 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0 }).reshape(B, L);
         var rewards = tensor(new double[] { 1, 0, 1 });
-        var refLp = (-rand(B, L, dtype: ScalarType.Float64) * 2).detach();
+        var refLp = (-rand([B, L], dtype: ScalarType.Float64, generator: generator) * 2).detach();
         var options = new TbrmOptions { Beta = 0.5 };
         Tensor Loss(Tensor w, bool freezeV)
         {
@@ -135,14 +135,15 @@ public sealed class TbrmLossTests
     }
 
     /// <summary>Random logits [B, T, V], tokens, right-padded mask with at least one token, 0/1 rewards, ref log-probs.</summary>
-    internal static (Tensor Logits, Tensor Tokens, Tensor Mask, Tensor Rewards, Tensor RefLp) RandomInputs(int b, int t, int v, ScalarType dtype = ScalarType.Float64)
+    /// <summary>Seeded random loss inputs from <paramref name="g"/> (never the process-wide generator, which other test classes draw from in parallel).</summary>
+    internal static (Tensor Logits, Tensor Tokens, Tensor Mask, Tensor Rewards, Tensor RefLp) RandomInputs(int b, int t, int v, Generator g, ScalarType dtype = ScalarType.Float64)
     {
-        var logits = randn(b, t, v, dtype: dtype) * 3;
-        var tokens = randint(0, v, [b, t]);
-        var lengths = randint(1, t + 1, [b, 1]);
+        var logits = randn([b, t, v], dtype: dtype, generator: g) * 3;
+        var tokens = randint(0, v, [b, t], generator: g);
+        var lengths = randint(1, t + 1, [b, 1], generator: g);
         var mask = arange(t).unsqueeze(0).lt(lengths).to_type(dtype);
-        var rewards = randint(0, 2, [b]).to_type(dtype);
-        var refLp = -rand(b, t, dtype: dtype) * 3;
+        var rewards = randint(0, 2, [b], generator: g).to_type(dtype);
+        var refLp = -rand([b, t], dtype: dtype, generator: g) * 3;
         return (logits, tokens, mask, rewards, refLp);
     }
 

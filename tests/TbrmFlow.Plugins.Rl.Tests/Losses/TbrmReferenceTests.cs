@@ -12,10 +12,10 @@ public sealed class TbrmReferenceTests
     [InlineData(3, 1.3, 0.01, true)]
     public void Vectorised_EqualsLoopReference(int seed, double temperature, double beta, bool calibrate)
     {
-        manual_seed(seed);
+        using var generator = new Generator((ulong)seed);
         const int B = 6, L = 7, V = 9;
-        var (logits, tokens, mask, rewards, refLp) = TbrmLossTests.RandomInputs(B, L, V, ScalarType.Float32);
-        var refVs1 = randn(B) * 2;
+        var (logits, tokens, mask, rewards, refLp) = TbrmLossTests.RandomInputs(B, L, V, generator, ScalarType.Float32);
+        var refVs1 = randn([B], generator: generator) * 2;
         var options = new TbrmOptions { Beta = beta, RewardScale = 1.5, CalibrateV = calibrate };
         var (lp, lse) = TokenScores.LogProbsAndLse(logits, tokens, temperature);
         var batch = new TbrmBatch(lp, lse, refLp, mask, rewards, refVs1);

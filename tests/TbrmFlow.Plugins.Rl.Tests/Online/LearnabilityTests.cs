@@ -36,7 +36,6 @@ public sealed class LearnabilityTests(TinyPolicy tiny)
     [InlineData("ppo")]
     public void Rule_OnAFixedBatch_LossFalls_AndEveryPolicyParameterChanges(string algorithm)
     {
-        manual_seed(3);
         using var policy = ModelCheckpoint.Load(tiny.Policy.Path);
         using var reference = ModelCheckpoint.Load(tiny.Policy.Path);
         using var start = ModelCheckpoint.Load(tiny.Policy.Path);
