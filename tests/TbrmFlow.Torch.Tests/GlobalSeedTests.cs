@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace TbrmFlow.Torch.Tests;
 
 /// <summary>
-/// Tests that read libtorch's process-wide generator run alone: any other test class that draws from it
-/// (randn, randint after manual_seed) would otherwise race between the seed and the draw, as CI once showed.
+/// Tests that read process-wide state run alone: libtorch's global generator (another class drawing from it raced
+/// between a seed and its draw, as CI once showed) and the process's resident set (<see cref="MemoryTests"/>).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class GlobalGeneratorGroup

@@ -60,7 +60,11 @@ public static class Batching
             throw new ArgumentException($"prompts have {promptTokens.shape[0]} rows, responses {responses.shape[0]}");
         }
         var tokens = cat([promptTokens, responses], 1);                               // [B, P+T]
-        var mask = cat([promptMask.to(ScalarType.Int64), responseMask.gt(0).to(ScalarType.Int64)], 1); // [B, P+T]
+        // Temporaries disposed here, not left to a caller's DisposeScope (or to the GC when there is none).
+        using var promptMask64 = promptMask.to(ScalarType.Int64);                            // [B, P]
+        using var kept = responseMask.gt(0);                                                 // [B, T]
+        using var responseMask64 = kept.to(ScalarType.Int64);                                // [B, T]
+        var mask = cat([promptMask64, responseMask64], 1);                                   // [B, P+T]
         return new SequenceBatch(tokens, mask, (int)promptTokens.shape[1], responses.alias(), responseMask.to(ScalarType.Float32, copy: true));
     }
 
