@@ -2,13 +2,13 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using TbrmFlow.Engine.Store;
 using TbrmFlow.Workflows.Parsing;
+using static TbrmFlow.Cluster.Tests.ClusterTestSupport;
 
 namespace TbrmFlow.Cluster.Tests;
 
 /// <summary>Cancelling a cluster run: the canceller and advancer on PostgreSQL, then the CLI against a real worker process.</summary>
 public sealed partial class CancelTests
 {
-    private static readonly TimeSpan Long = TimeSpan.FromMinutes(2);
 
     // a and q are roots; b waits for a, d for q.
     private const string Fork = """
@@ -134,7 +134,7 @@ public sealed partial class CancelTests
         using var foreground = new TbrmflowProcess(home, "run", workflow, "--cluster", db.ConnectionString, "--wait", "--json");
         await foreground.WaitForOutputAsync(" enqueued on ", Long);
         var runId = Enqueued().Match(foreground.Output).Groups[1].Value;
-        await WaitAsync(() => cluster.Store.GetAttempts(runId).Any(a => a.InstanceId == "long" && a.Status == "running") && Step(shared, runId, "long") >= 3,
+        await WaitAsync(() => cluster.Store.GetAttempts(runId).Any(a => a.InstanceId == "long" && a.Status == "running") && ProbeStep(shared, runId, "long") >= 3,
             () => $"the long stage never got past step 3\nworker:\n{worker.Output}");
 
         using (var cancel = new TbrmflowProcess(home, "cancel", runId, "--cluster", db.ConnectionString))
@@ -152,7 +152,7 @@ public sealed partial class CancelTests
         Assert.Equal(("cancelled", "cancelled with 'tbrmflow cancel'"), (run.Status, run.Error));
 
         // The running stage stopped early, with one cancelled attempt (not re-queued, not a lost worker).
-        Assert.InRange(Step(shared, runId, "long"), 3, 299);
+        Assert.InRange(ProbeStep(shared, runId, "long"), 3, 299);
         var attempt = Assert.Single(cluster.Store.GetAttempts(runId));
         Assert.Equal(("long", "cancelled", "cancelled", "w1"), (attempt.InstanceId, attempt.Status, attempt.Error, attempt.Worker));
         var stages = cluster.Store.GetStages(runId).ToDictionary(s => s.InstanceId, s => (s.Status, s.Error));
@@ -229,30 +229,4 @@ public sealed partial class CancelTests
 
     [GeneratedRegex(@"run (\S+) enqueued on ")]
     private static partial Regex Enqueued();
-
-    private static int Step(string home, string runId, string instanceId)
-    {
-        var checkpoint = Path.Combine(home, "runs", runId, "stages", instanceId, "probe.json");
-        try
-        {
-            return File.Exists(checkpoint) ? JsonNode.Parse(File.ReadAllText(checkpoint))!["Step"]!.GetValue<int>() : 0;
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-        {
-            return 0;
-        }
-    }
-
-    private static async Task WaitAsync(Func<bool> probe, Func<string> why)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!probe())
-        {
-            if (clock.Elapsed > Long)
-            {
-                throw new TimeoutException($"after 2 minutes: {why()}");
-            }
-            await Task.Delay(100);
-        }
-    }
 }

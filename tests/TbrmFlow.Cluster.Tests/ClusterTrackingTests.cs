@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using TbrmFlow.Tracking;
 using TbrmFlow.Tracking.Local;
 using TbrmFlow.Tracking.Tests.TestDoubles;
+using static TbrmFlow.Cluster.Tests.ClusterTestSupport;
 
 namespace TbrmFlow.Cluster.Tests;
 
@@ -11,7 +12,6 @@ namespace TbrmFlow.Cluster.Tests;
 /// </summary>
 public sealed class ClusterTrackingTests : IDisposable
 {
-    private static readonly TimeSpan Long = TimeSpan.FromMinutes(2);
 
     // Two probes in parallel (one per worker), a join on their totals, a stage that fails (bad input) and its dependent (skipped).
     private const string Workflow = """
@@ -163,18 +163,4 @@ public sealed class ClusterTrackingTests : IDisposable
 
     private static string Plan(string store, StoredRun parent) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(store, parent.ExperimentId, parent.RunId, "artifacts", "manifest.json")))!["plan"]!.ToJsonString();
-
-    private static async Task<T> WaitAsync<T>(Func<T?> probe, Func<string> why) where T : class
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < Long)
-        {
-            if (probe() is { } value)
-            {
-                return value;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"after 2 minutes: {why()}");
-    }
 }

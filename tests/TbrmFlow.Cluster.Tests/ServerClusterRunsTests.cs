@@ -22,29 +22,9 @@ public sealed class ServerClusterRunsTests : IDisposable
     public async Task ClusterRuns_AreListedAndShown_ButNotResumedByTheServer()
     {
         using var db = new TestDatabase();
-        string runId;
-        using (var cluster = db.Connect())
-        {
-            const string Yaml = """
-                name: two
-                stages:
-                  a: { uses: cluster.probe, with: { steps: 1 } }
-                  b: { uses: cluster.probe, needs: [a] }
-                """;
-            var workflow = WorkflowParser.Parse(Yaml, "two.yaml") with { SourceText = Yaml };
-            // Submitted with tracking, as 'run --cluster' does: the parent MLflow run exists before the cancel.
-            var tracking = new TrackingOptions { LocalStore = Path.Combine(_home, "mlruns") };
-            await using var submitter = TrackingSetup.CreateObserver(tracking);
-            runId = await new ClusterRunner(cluster) { Tracking = ClusterTracking.Target(tracking) }.StartAsync(workflow, new Dictionary<string, JsonNode?>(), submitter);
-        }
-        await using var server = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("cluster", db.ConnectionString);
-            b.UseSetting("home", _home);
-            b.UseSetting("token", "t0ken");
-        });
-        using var client = server.CreateClient();
-        client.DefaultRequestHeaders.Add("X-TbrmFlow-Token", "t0ken");
+        var runId = await SubmitTwoStageRunAsync(db);
+        await using var server = Server(db);
+        using var client = Client(server);
 
         var list = JsonNode.Parse(await client.GetStringAsync("/api/runs"))!.AsArray();
         Assert.Contains(list, r => (string?)r!["id"] == runId);
@@ -65,29 +45,9 @@ public sealed class ServerClusterRunsTests : IDisposable
     public async Task CancelEndpoint_CancelsAClusterRun_ThroughTheCliPath_AndRefusesItOnceEnded()
     {
         using var db = new TestDatabase();
-        string runId;
-        using (var cluster = db.Connect())
-        {
-            const string Yaml = """
-                name: two
-                stages:
-                  a: { uses: cluster.probe, with: { steps: 1 } }
-                  b: { uses: cluster.probe, needs: [a] }
-                """;
-            var workflow = WorkflowParser.Parse(Yaml, "two.yaml") with { SourceText = Yaml };
-            // Submitted with tracking, as 'run --cluster' does: the parent MLflow run exists before the cancel.
-            var tracking = new TrackingOptions { LocalStore = Path.Combine(_home, "mlruns") };
-            await using var submitter = TrackingSetup.CreateObserver(tracking);
-            runId = await new ClusterRunner(cluster) { Tracking = ClusterTracking.Target(tracking) }.StartAsync(workflow, new Dictionary<string, JsonNode?>(), submitter);
-        }
-        await using var server = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("cluster", db.ConnectionString);
-            b.UseSetting("home", _home);
-            b.UseSetting("token", "t0ken");
-        });
-        using var client = server.CreateClient();
-        client.DefaultRequestHeaders.Add("X-TbrmFlow-Token", "t0ken");
+        var runId = await SubmitTwoStageRunAsync(db);
+        await using var server = Server(db);
+        using var client = Client(server);
 
         // No worker runs a stage: the queued root is cancelled before it started, its dependent skipped, the run ends.
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/runs/{runId}/cancel", null)).StatusCode);
@@ -112,5 +72,39 @@ public sealed class ServerClusterRunsTests : IDisposable
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("already ended (cancelled)", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/runs/no-such-run/cancel", null)).StatusCode);
+    }
+
+    /// <summary>
+    /// Submits a two-stage run (a, then b) to the cluster with tracking in HOME/mlruns, as 'run --cluster' does (the
+    /// parent MLflow run exists from the start); no worker runs it, so a waits in its queue.
+    /// </summary>
+    private async Task<string> SubmitTwoStageRunAsync(TestDatabase db)
+    {
+        const string Yaml = """
+            name: two
+            stages:
+              a: { uses: cluster.probe, with: { steps: 1 } }
+              b: { uses: cluster.probe, needs: [a] }
+            """;
+        using var cluster = db.Connect();
+        var workflow = WorkflowParser.Parse(Yaml, "two.yaml") with { SourceText = Yaml };
+        var tracking = new TrackingOptions { LocalStore = Path.Combine(_home, "mlruns") };
+        await using var submitter = TrackingSetup.CreateObserver(tracking);
+        return await new ClusterRunner(cluster) { Tracking = ClusterTracking.Target(tracking) }.StartAsync(workflow, new Dictionary<string, JsonNode?>(), submitter);
+    }
+
+    /// <summary>The server over HOME with the cluster configured and the token "t0ken".</summary>
+    private WebApplicationFactory<Program> Server(TestDatabase db) => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+    {
+        b.UseSetting("cluster", db.ConnectionString);
+        b.UseSetting("home", _home);
+        b.UseSetting("token", "t0ken");
+    });
+
+    private static HttpClient Client(WebApplicationFactory<Program> server)
+    {
+        var client = server.CreateClient();
+        client.DefaultRequestHeaders.Add("X-TbrmFlow-Token", "t0ken");
+        return client;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static TbrmFlow.Cluster.Tests.ClusterTestSupport;
 
 namespace TbrmFlow.Cluster.Tests;
 
@@ -8,8 +9,6 @@ namespace TbrmFlow.Cluster.Tests;
 /// </summary>
 public sealed class WorkerFaultTests
 {
-    private static readonly TimeSpan Long = TimeSpan.FromMinutes(2);
-
     [PostgresFact]
     public async Task KilledWorker_StageMovesToTheOtherWorker_ResumesFromItsCheckpoint_AndTheRunMatchesAnInProcessRun()
     {
@@ -40,10 +39,10 @@ public sealed class WorkerFaultTests
         var victim = await WaitAsync(() =>
         {
             var running = cluster.Store.GetAttempts(runId).FirstOrDefault(x => x.Worker == "worker_a" && x.Status == "running");
-            return running is not null && Step(shared, runId, running.InstanceId) >= 5 ? running.InstanceId : null;
+            return running is not null && ProbeStep(shared, runId, running.InstanceId) >= 5 ? running.InstanceId : null;
         }, () => $"worker A never ran a stage past step 5\nworker A:\n{a.Output}\nworker B:\n{b.Output}");
         a.Kill();
-        var stepAtKill = Step(shared, runId, victim);
+        var stepAtKill = ProbeStep(shared, runId, victim);
 
         var run = await WaitAsync(() => cluster.Store.GetRun(runId) is { Status: not "running" } r ? r : null, () => $"the run did not end\nworker B:\n{b.Output}");
         Assert.True(run.Status == "succeeded", $"run {run.Status}: {run.Error}\nworker B:\n{b.Output}");
@@ -88,34 +87,4 @@ public sealed class WorkerFaultTests
 
     private static Dictionary<string, string> Outputs(JsonNode document) =>
         document["stages"]!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value!["outputs"]!.ToJsonString());
-
-    private static string StateDirectory(string home, string runId, string instanceId) =>
-        Path.Combine(home, "runs", runId, "stages", string.Concat(instanceId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '=' or ',' ? c : '_')));
-
-    private static int Step(string home, string runId, string instanceId)
-    {
-        var checkpoint = Path.Combine(StateDirectory(home, runId, instanceId), "probe.json");
-        try
-        {
-            return File.Exists(checkpoint) ? JsonNode.Parse(File.ReadAllText(checkpoint))!["Step"]!.GetValue<int>() : 0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
-
-    private static async Task<T> WaitAsync<T>(Func<T?> probe, Func<string> why) where T : class
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < Long)
-        {
-            if (probe() is { } value)
-            {
-                return value;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"after 2 minutes: {why()}");
-    }
 }
