@@ -23,15 +23,14 @@ public sealed class MemoryBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args)
     {
-        var steps = RlBenchSupport.Int(args, args.Length > 0 && args[0] == "--one" ? 2 : 0, 1200);
-        var prompts = RlBenchSupport.Int(args, args.Length > 0 && args[0] == "--one" ? 3 : 1, 16);
-        var presetIndex = args.Length > 0 && args[0] == "--one" ? 4 : 2;
-        var preset = args.Length > presetIndex ? args[presetIndex] : "tiny";
-        if (args.Length > 0 && args[0] == "--one")
+        if (args is ["--one", var algorithm, ..])
         {
-            await RunOneAsync(args[1], steps, prompts, preset);
+            await RunOneAsync(algorithm, RlBenchSupport.Int(args, 2, 1200), RlBenchSupport.Int(args, 3, 16), args.Length > 4 ? args[4] : "tiny");
             return 0;
         }
+        var steps = RlBenchSupport.Int(args, 0, 1200);
+        var prompts = RlBenchSupport.Int(args, 1, 16);
+        var preset = args.Length > 2 ? args[2] : "tiny";
         Console.WriteLine($"Memory over a long run: preset {preset}, {prompts} prompts/step, {steps} steps, eval every {steps / 6} steps, checkpoint every {steps / 4}, 1 thread.");
         Console.WriteLine($"{"algorithm",-9} {"warm MB",8} {"half MB",8} {"end MB",8} {"end/warm",9} {"MB/1000 steps (2nd half)",25}");
         foreach (var key in Algorithms)
