@@ -1,5 +1,5 @@
-using TbrmFlow.Abstractions.Descriptors;
 using System.Text.Json.Nodes;
+using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Workflows.Schema;
 
 namespace TbrmFlow.Server.Api;
