@@ -28,7 +28,7 @@ public sealed class ChartModel
     public double Left { get; }
 
     /// <summary>Right edge of the plot area.</summary>
-    public double Right => Width - 12;
+    public double Right => Width - 22;
 
     /// <summary>Top edge of the plot area.</summary>
     public double Top => 10;

@@ -36,30 +36,13 @@ public sealed partial class RunList : IDisposable
     private string? _status;
     private bool _picking;
     private bool _columnsChosen;
-    private IDisposable? _subscription;
-    private Timer? _timer;
-    private int _dirty;
+    private LiveUpdates? _updates;
     private int _ticks;
-    private volatile bool _disposed;
 
     /// <inheritdoc />
-    protected override void OnInitialized()
-    {
-        _subscription = Runs.Subscribe(e =>
-        {
-            if (e.Kind is RunEventKind.RunStarted or RunEventKind.RunFinished or RunEventKind.StageState)
-            {
-                Interlocked.Exchange(ref _dirty, 1);
-            }
-        });
-        _timer = new Timer(_ =>
-        {
-            if (!_disposed)
-            {
-                _ = InvokeAsync(Tick);
-            }
-        }, null, 1000, 1000);
-    }
+    protected override void OnInitialized() =>
+        _updates = new LiveUpdates(Runs, e => e.Kind is RunEventKind.RunStarted or RunEventKind.RunFinished or RunEventKind.StageState,
+            TimeSpan.FromSeconds(1), InvokeAsync, Tick);
 
     /// <inheritdoc />
     protected override void OnParametersSet()
@@ -71,10 +54,10 @@ public sealed partial class RunList : IDisposable
         Reload();
     }
 
-    private void Tick()
+    private void Tick(bool changed)
     {
         // Events of this server's runs mark the list dirty; every 5 s it is re-read anyway, for CLI runs.
-        if (Interlocked.Exchange(ref _dirty, 0) == 0 && ++_ticks % 5 != 0)
+        if (!changed && ++_ticks % 5 != 0)
         {
             return;
         }
@@ -170,10 +153,5 @@ public sealed partial class RunList : IDisposable
     private void Compare() => Nav.NavigateTo("compare?runs=" + string.Join(',', _picked.Select(Uri.EscapeDataString)));
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _disposed = true;
-        _subscription?.Dispose();
-        _timer?.Dispose();
-    }
+    public void Dispose() => _updates?.Dispose();
 }

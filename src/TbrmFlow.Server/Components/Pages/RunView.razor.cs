@@ -37,10 +37,7 @@ public sealed partial class RunView
     private string _tab = "overview";
     private string? _message;
     private int _version;
-    private IDisposable? _subscription;
-    private Timer? _timer;
-    private int _dirty;
-    private volatile bool _disposed;
+    private LiveUpdates? _updates;
 
     private IReadOnlyList<StageDto> Visible => _selected is null ? _run!.Stages : [.. _run!.Stages.Where(s => RunStates.PathOf(s.InstanceId) == _selected)];
 
@@ -54,8 +51,7 @@ public sealed partial class RunView
             return;
         }
         _loadedId = Id;
-        _subscription?.Dispose();
-        _timer?.Dispose();
+        _updates?.Dispose();
         lock (_live)
         {
             _live.Clear();
@@ -68,7 +64,7 @@ public sealed partial class RunView
         }
         _graph = BuildGraph(_run);
         // Subscribe before reading the history; points seen twice (step, key, instance) are kept once.
-        _subscription = Runs.Subscribe(OnEvent);
+        _updates = new LiveUpdates(Runs, OnEvent, TimeSpan.FromMilliseconds(400), InvokeAsync, Tick);
         try
         {
             Append(Runs.Metrics(Id, null, null));
@@ -78,13 +74,6 @@ public sealed partial class RunView
             // no history
         }
         Refresh();
-        _timer = new Timer(_ =>
-        {
-            if (!_disposed)
-            {
-                _ = InvokeAsync(Tick);
-            }
-        }, null, 400, 400);
     }
 
     private WorkflowGraph BuildGraph(RunDetailDto run)
@@ -103,17 +92,17 @@ public sealed partial class RunView
         return WorkflowGraph.Build(new WorkflowDefinition { Name = run.Summary.Workflow, Stages = stages }, Catalog);
     }
 
-    private void OnEvent(RunEventDto e)
+    private bool OnEvent(RunEventDto e)
     {
         if (e.RunId != Id)
         {
-            return;
+            return false;
         }
         if (e is { Kind: RunEventKind.StageMetrics, InstanceId: { } instance, Metrics: { } metrics, Step: { } step })
         {
             Append(metrics.Select(m => new MetricPointDto(instance, step, m.Key, m.Value)));
         }
-        Interlocked.Exchange(ref _dirty, 1);
+        return true;
     }
 
     private void Append(IEnumerable<MetricPointDto> points)
@@ -130,11 +119,11 @@ public sealed partial class RunView
         }
     }
 
-    private void Tick()
+    private void Tick(bool changed)
     {
         // Events mark changes; while the run is live the timer also polls, so the final state (the run
         // leaving the live set after its last event) is never missed.
-        if (Interlocked.Exchange(ref _dirty, 0) == 0 && _run?.Summary.Live != true)
+        if (!changed && _run?.Summary.Live != true)
         {
             return;
         }
@@ -196,7 +185,7 @@ public sealed partial class RunView
         {
             // A cluster run is cancelled on the cluster; a CLI run of this machine stops only with Ctrl+C in its terminal.
             _message = Runs.Cancel(Id) ? null : "the run is not running in this server (a CLI run stops with Ctrl+C in its terminal)";
-            Interlocked.Exchange(ref _dirty, 1);
+            _updates?.MarkDirty();
         }
         catch (ConflictException e)
         {
@@ -210,7 +199,7 @@ public sealed partial class RunView
         {
             await Runs.ResumeAsync(Id, CancellationToken.None);
             _message = null;
-            Interlocked.Exchange(ref _dirty, 1);
+            _updates?.MarkDirty();
         }
         catch (Exception e) when (e is ConflictException or NotFoundException or InvalidInputException)
         {
@@ -233,10 +222,5 @@ public sealed partial class RunView
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _disposed = true;
-        _subscription?.Dispose();
-        _timer?.Dispose();
-    }
+    public void Dispose() => _updates?.Dispose();
 }
