@@ -15,6 +15,9 @@ public sealed record EngineOptions
     /// <summary>Turns the result cache off for every stage.</summary>
     public bool NoCache { get; init; }
 
+    /// <summary>Stage log files (<see cref="Running.StageLogFile"/>): <c>HOME/logs</c>.</summary>
+    public string LogDirectory => Path.Combine(HomeDirectory, "logs");
+
     /// <summary>The store file actually used.</summary>
     public string ResolvedStorePath => StorePath ?? Path.Combine(HomeDirectory, "runs.db");
 }

@@ -37,7 +37,7 @@ public static class ServerSetup
         services.AddHostedService<RunEventBroadcaster>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ServiceExceptionHandler>();
-        services.AddOpenApi();
+        services.AddTbrmFlowOpenApi();
         return services;
     }
 
@@ -51,7 +51,7 @@ public static class ServerSetup
         app.UseMiddleware<TokenGate>();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapScalarApiReference(o => o.AddPreferredSecuritySchemes([OpenApiSetup.BearerScheme]));
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapWorkflowEndpoints();
         app.MapCatalogEndpoints();

@@ -168,7 +168,7 @@ public sealed partial class MlflowTrackingObserver
             }
             var file = Path.Combine(parent.ArtifactsDirectory, "charts", metric.Replace('/', '_') + ".png");
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            MetricChart.Render(runs, metric, file);
+            MetricChart.Render(MetricChart.PerStage(runs, metric), file);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or TypeInitializationException or DllNotFoundException)
         {

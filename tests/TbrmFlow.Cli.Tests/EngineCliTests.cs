@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TbrmFlow.Engine.Running;
 
 namespace TbrmFlow.Cli.Tests;
 
@@ -49,7 +50,7 @@ public sealed class EngineCliTests : IDisposable
         Assert.Equal(activities.Count, branches.Count);
         var arithmetic = activities.First(a => (string?)a!["type"] == "data.arithmetic")!;
         var digits = arithmetic["inputs"]!.AsArray().First(i => (string?)i!["name"] == "digits")!;
-        Assert.Equal("integer", (string?)digits["type"]);
+        Assert.Equal("int", (string?)digits["type"]);
         var branch = branches.First(b => ((string?)b!["if"]!["properties"]!["uses"]!["pattern"])!.Contains("arithmetic", StringComparison.Ordinal))!;
         var digitsSchema = branch["then"]!["properties"]!["with"]!["properties"]!["digits"]!;
         Assert.StartsWith((string)digits["description"]!, (string?)digitsSchema["description"], StringComparison.Ordinal);
@@ -62,6 +63,12 @@ public sealed class EngineCliTests : IDisposable
         var (code, stdout, stderr) = await TbrmflowProcess.RunAsync(_work, "run", hello, "--json", "--store", Path.Combine(_work, "store.db"));
         Assert.True(code == ExitCodes.Ok, stderr);
         var runId = (string)JsonNode.Parse(stdout)!["run_id"]!;
+        // The stage's log file (what the web UI shows) holds exactly the lines the CLI printed for the stage.
+        var printed = stderr.Split('\n').Where(l => l.StartsWith("fit ", StringComparison.Ordinal)).Select(l => l[4..].TrimEnd()).ToList();
+        var logged = StageLogFile.Read(Path.Combine(_work, ".tbrmflow", "logs"), runId, "fit").Select(l => l.Text).ToList();
+        Assert.Equal(printed, logged);
+        Assert.Equal(["running", "succeeded"], [logged[0], logged[^1]]);
+        Assert.Contains("1000/1000 (100%) train/loss", string.Join('\n', logged), StringComparison.Ordinal);
         var (listCode, list, _) = await TbrmflowProcess.RunAsync(_work, "runs", "--json", "--store", Path.Combine(_work, "store.db"));
         Assert.Equal(ExitCodes.Ok, listCode);
         Assert.Equal(runId, (string?)JsonNode.Parse(list)![0]!["run_id"]);

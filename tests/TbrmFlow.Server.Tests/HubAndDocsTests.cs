@@ -53,6 +53,11 @@ public sealed class HubAndDocsTests(TbrmFlowServerFactory factory) : IClassFixtu
         var losses = mine.Where(e => e.Kind == RunEventKind.StageMetrics && e.InstanceId == "fit" && e.Metrics!.ContainsKey("train/loss")).ToList();
         Assert.Equal(20, losses.Count);
         Assert.Equal(1000, losses[^1].Step);
+        // The stage's log lines stream too: the lines the CLI prints, from "running" to "succeeded".
+        var log = mine.Where(e => e is { Kind: RunEventKind.StageLog, InstanceId: "fit" }).Select(e => e.Message!).ToList();
+        Assert.Equal("running", log[0]);
+        Assert.Contains(log, l => l.StartsWith("1000/1000 (100%) train/loss", StringComparison.Ordinal));
+        Assert.Equal("succeeded", log[^1]);
     }
 
     [Fact]

@@ -165,7 +165,7 @@ public sealed class SyncTests : IDisposable
 
         Assert.Equal(3, loaded.Single().Item2.Count);
         Assert.Equal("3", comparison.Runs.Single().Params["seed"]);
-        Assert.Equal([1L, 2L, 3L], comparison.Series.Single().Metrics["train/reward_mean"].Select(p => p.Step));
+        Assert.Equal([1L, 2L, 3L], comparison.Panels.Single().Lines.Single().Points.Select(p => p.Step));
         Assert.Equal(0.59, comparison.FinalMetrics["eval/test/avg_1/evaluate.policy-tbrm"].Single());
         Assert.Equal(MlflowRunStatus.Finished, comparison.Runs.Single().Status);
     }

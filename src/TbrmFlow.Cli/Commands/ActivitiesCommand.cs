@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using TbrmFlow.Abstractions.Descriptors;
+using TbrmFlow.Workflows.Schema;
 using TbrmFlow.Workflows.Validation;
 
 namespace TbrmFlow.Cli.Commands;
@@ -20,7 +20,7 @@ public static class ActivitiesCommand
             var catalog = ActivityCatalog.FromApplication();
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(new JsonArray([.. catalog.All.Select(a => (JsonNode)Describe(a))]).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                Console.Out.WriteLine(JsonSerializer.Serialize(catalog.All.Select(ActivityInfo.From), ActivityInfo.JsonOptions));
                 return ExitCodes.Ok;
             }
             foreach (var a in catalog.All)
@@ -41,22 +41,4 @@ public static class ActivitiesCommand
         });
         return command;
     }
-
-    private static JsonObject Describe(ActivityDescriptor a) => new()
-    {
-        ["type"] = a.Type,
-        ["version"] = a.Version,
-        ["category"] = a.Category,
-        ["description"] = a.Description,
-        ["deterministic"] = a.Deterministic,
-        ["inputs"] = new JsonArray([.. a.Inputs.Select(i => (JsonNode)new JsonObject
-        {
-            ["name"] = i.Name, ["type"] = InputTypes.Describe(i.ClrType), ["required"] = i.Required,
-            ["default"] = i.Required ? null : i.Default?.DeepClone(), ["description"] = i.Description,
-        })]),
-        ["outputs"] = new JsonArray([.. a.Outputs.Select(o => (JsonNode)new JsonObject
-        {
-            ["name"] = o.Name, ["type"] = InputTypes.Describe(o.ClrType), ["description"] = o.Description,
-        })]),
-    };
 }

@@ -72,7 +72,7 @@ internal static class ClusterRunCommand
         int code;
         try
         {
-            code = await RunOutput.ExecuteAsync(workflow.Name, json, display => runner.WaitAsync(runId, display, detach.Token));
+            code = await RunOutput.ExecuteAsync(workflow.Name, json, null, display => runner.WaitAsync(runId, display, detach.Token));
         }
         catch (OperationCanceledException) when (detach.IsCancellationRequested)
         {

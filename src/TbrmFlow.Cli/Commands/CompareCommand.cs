@@ -55,12 +55,12 @@ public static class CompareCommand
         Terminal.Out.Write(Table("final metric", comparison, comparison.FinalMetrics.Select(m => (m.Key, m.Value.Select(v => v?.ToString("G6", CultureInfo.InvariantCulture) ?? "-")))));
         if (output is not null)
         {
-            if (!MetricChart.Render(comparison.Series, metric, output))
+            if (!MetricChart.Render(comparison.Panels, output))
             {
                 Terminal.Error.MarkupLineInterpolated($"[yellow]warning:[/] no run has '{metric}'; no chart written");
                 return ExitCodes.BadInput;
             }
-            Terminal.Error.MarkupLineInterpolated($"chart of {metric} ({comparison.Series.Count} lines): {Path.GetFullPath(output)}");
+            Terminal.Error.MarkupLineInterpolated($"chart of {metric} ({comparison.Panels.Count} panels, one per stage): {Path.GetFullPath(output)}");
         }
         return ExitCodes.Ok;
     }
@@ -68,9 +68,9 @@ public static class CompareCommand
     private static Table Table(string title, RunComparison comparison, IEnumerable<(string Key, IEnumerable<string> Values)> rows)
     {
         var table = new Table().AddColumn(title);
-        foreach (var run in comparison.Runs)
+        foreach (var (run, label) in comparison.Runs.Zip(comparison.Labels))
         {
-            table.AddColumn(new TableColumn(Markup.Escape($"{run.RunName} ({run.RunId[..8]})")));
+            table.AddColumn(new TableColumn(Markup.Escape($"{label} ({run.RunId[..8]})")));
         }
         foreach (var (key, values) in rows)
         {

@@ -22,10 +22,11 @@ public static class ResumeCommand
         engine.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            using var services = CliHost.Build(engine.Build(parse, parse.GetValue(parallel)));
+            var options = engine.Build(parse, parse.GetValue(parallel));
+            using var services = CliHost.Build(options);
             await using var tracker = TrackingSetup.CreateObserver(new TrackingOptions { TrackingUri = parse.GetValue(trackingUri) });
             var id = parse.GetValue(runId)!;
-            var code = await RunOutput.ExecuteAsync(id, parse.GetValue(json),
+            var code = await RunOutput.ExecuteAsync(id, parse.GetValue(json), options.LogDirectory,
                 display => services.GetRequiredService<WorkflowRunner>().ResumeAsync(id, new CompositeRunObserver(display, tracker), ct));
             await tracker.DisposeAsync();
             Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");

@@ -63,7 +63,7 @@ public static class RunCommand
             return ExitCodes.BadInput;
         }
         await using var tracker = TrackingSetup.CreateObserver(tracking);
-        var code = await RunOutput.ExecuteAsync(workflow.Name, json,
+        var code = await RunOutput.ExecuteAsync(workflow.Name, json, options.LogDirectory,
             display => services.GetRequiredService<WorkflowRunner>().RunAsync(workflow, overrides, new CompositeRunObserver(display, tracker), ct));
         await tracker.DisposeAsync();
         Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");

@@ -6,7 +6,8 @@ namespace TbrmFlow.Cli.Output;
 /// <summary>
 /// The run's display on stderr (stdout stays clean for results): one line per stage state change and log
 /// line; stages that report progress get a live progress bar on a terminal (<paramref name="live"/>), or a
-/// plain progress line at every tenth of the way when stderr is a file or a pipe.
+/// plain progress line at every tenth of the way when stderr is a file or a pipe. The lines are the
+/// stage log's (<see cref="StageLogLines"/>), prefixed with the stage id.
 /// </summary>
 /// <param name="console">Where to write.</param>
 /// <param name="live">True to draw live progress bars (an interactive terminal that understands ANSI).</param>
@@ -14,17 +15,20 @@ public sealed class ConsoleRunObserver(IAnsiConsole console, bool live) : IRunOb
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ProgressTask> _bars = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _printedTenth = new(StringComparer.Ordinal);
+    private readonly StageLogLines _lines = new();
     private readonly TaskCompletionSource _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ProgressContext? _progress;
     private Task? _display;
+
+    /// <inheritdoc />
+    public void StageStarted(StageInfo stage) => _lines.Reset(stage.StageId);
 
     /// <inheritdoc />
     public void StageStateChanged(string stageId, StageStatus status, string? detail = null)
     {
         lock (_gate)
         {
-            console.MarkupLineInterpolated($"[blue]{stageId}[/] {status.ToString().ToLowerInvariant()}{(detail is null ? "" : ": " + detail)}");
+            console.MarkupLineInterpolated($"[blue]{stageId}[/] {StageLogLines.State(status, detail)}");
             if (status is not (StageStatus.Running or StageStatus.Pending) && _bars.Remove(stageId, out var bar))
             {
                 bar.Value = bar.MaxValue;
@@ -44,21 +48,15 @@ public sealed class ConsoleRunObserver(IAnsiConsole console, bool live) : IRunOb
                 return;
             }
             // Plain output (CI logs, files): a line when the stage passes another tenth of its work.
-            var tenth = total > 0 ? Math.Clamp(10 * done / total, 0, 10) : 0;
-            if (_printedTenth.TryGetValue(stageId, out var last) && tenth <= last)
+            if (_lines.Progress(stageId, done, total, message) is { } line)
             {
-                return;
+                console.MarkupLineInterpolated($"[blue]{stageId}[/] [grey]{line}[/]");
             }
-            _printedTenth[stageId] = tenth;
-            var percent = total > 0 ? 100.0 * done / total : 0;
-            console.MarkupLineInterpolated($"[blue]{stageId}[/] [grey]{done}/{total} ({percent:F0}%) {message ?? ""}[/]");
         }
     }
 
     /// <inheritdoc />
-    public void StageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics)
-    {
-    }
+    public void StageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics) => _lines.Metrics(stageId, metrics);
 
     /// <inheritdoc />
     public void StageLog(string stageId, string message)

@@ -14,16 +14,17 @@ public static class RunOutput
         !Console.IsErrorRedirected && Terminal.Error.Profile.Capabilities.Ansi && Terminal.Error.Profile.Capabilities.Interactive;
 
     /// <summary>
-    /// Runs with the console display (passed to <paramref name="run"/> to combine with other observers),
-    /// prints the result and maps it to an exit code.
+    /// Runs with the console display and, for runs of this machine, the stage log files under
+    /// <paramref name="logDirectory"/> (passed to <paramref name="run"/> as one observer to combine with
+    /// others), prints the result and maps it to an exit code.
     /// </summary>
-    public static async Task<int> ExecuteAsync(string title, bool json, Func<IRunObserver, Task<RunResult>> run)
+    public static async Task<int> ExecuteAsync(string title, bool json, string? logDirectory, Func<IRunObserver, Task<RunResult>> run)
     {
         RunResult result;
         try
         {
             await using var display = new ConsoleRunObserver(Terminal.Error, LiveDisplay);
-            result = await run(display);
+            result = await run(logDirectory is null ? display : new CompositeRunObserver(display, new StageLogWriter(logDirectory)));
         }
         catch (StageInputException e)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Workflows.Schema;
 
@@ -9,16 +10,10 @@ public static class CatalogEndpoints
     /// <summary>Maps the activity descriptors and the workflow JSON Schema.</summary>
     public static IEndpointRouteBuilder MapCatalogEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/activities", (ActivityCatalog catalog) => catalog.All.Select(d => new
-        {
-            type = d.Type,
-            version = d.Version,
-            category = d.Category,
-            description = d.Description,
-            inputs = d.Inputs.Select(i => new { name = i.Name, type = i.ClrType.Name, required = i.Required, @default = i.Default, description = i.Description }),
-            outputs = d.Outputs.Select(o => new { name = o.Name, type = o.ClrType.Name, description = o.Description }),
-        })).WithTags("Catalog").WithSummary("The activity descriptors: inputs with types, defaults and descriptions; outputs.");
+        app.MapGet("/api/activities", (ActivityCatalog catalog) => TypedResults.Ok<IReadOnlyList<ActivityInfo>>([.. catalog.All.Select(ActivityInfo.From)]))
+            .WithTags("Catalog").WithSummary("The activity descriptors, as 'tbrmflow activities --json' prints them: inputs with the language's type names (int, float, string, bool, enum, list, object, PromptSet, Checkpoint, ...), defaults and descriptions; outputs.");
         app.MapGet("/api/schema", (ActivityCatalog catalog) => Results.Content(Schema(catalog), "application/schema+json"))
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/schema+json")
             .WithTags("Catalog").WithSummary("The workflow language's JSON Schema (draft 2020-12), as 'tbrmflow schema' prints it.");
         return app;
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TbrmFlow.Server.Services;
 
@@ -19,10 +20,20 @@ public static class Problems
     }
 
     /// <summary>A 400 result for <paramref name="field"/>.</summary>
-    public static IResult BadInput(string field, string message, IReadOnlyList<string>? allowed = null) =>
+    public static ProblemHttpResult BadInput(string field, string message, IReadOnlyList<string>? allowed = null) =>
         TypedResults.Problem(BadInput(new InvalidInputException(field, message, allowed)));
 
     /// <summary>A 404 result.</summary>
-    public static IResult NotFound(string message) =>
+    public static ProblemHttpResult NotFound(string message) =>
         TypedResults.Problem(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = message });
+
+    /// <summary>Declares the problem-details responses an endpoint gives (400 bad input, 404 not found, 409 conflict, ...) for the OpenAPI document.</summary>
+    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        foreach (var status in statusCodes)
+        {
+            builder.ProducesProblem(status);
+        }
+        return builder;
+    }
 }

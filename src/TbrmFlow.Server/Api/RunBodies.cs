@@ -11,8 +11,8 @@ public sealed record StartRunBody(string? Workflow, Dictionary<string, JsonEleme
 /// <param name="Id">The run id.</param>
 public sealed record RunStartedDto(string Id);
 
-/// <summary>Log lines of a stage instance.</summary>
+/// <summary>The log of a stage instance.</summary>
 /// <param name="RunId">The run.</param>
 /// <param name="InstanceId">The stage instance.</param>
-/// <param name="Lines">Lines in order.</param>
-public sealed record StageLogsDto(string RunId, string InstanceId, IReadOnlyList<string> Lines);
+/// <param name="Lines">Lines in order, each with its UTC time.</param>
+public sealed record StageLogsDto(string RunId, string InstanceId, IReadOnlyList<TbrmFlow.Engine.Running.StageLogLine> Lines);

@@ -11,13 +11,13 @@ public static class WorkflowEndpoints
         var group = app.MapGroup("/api/workflows").WithTags("Workflows");
         group.MapGet("/", (WorkflowLibrary library) => TypedResults.Ok(library.List()))
             .WithSummary("Lists the workflow files of the workflows folder.");
-        group.MapGet("/{name}", Get)
+        group.MapGet("/{name}", Get).Produces<WorkflowDocumentDto>().ProducesProblems(400, 404)
             .WithSummary("One workflow's YAML text.");
-        group.MapPut("/{name}", PutAsync)
+        group.MapPut("/{name}", PutAsync).Produces<WorkflowSavedDto>().Produces<WorkflowSavedDto>(StatusCodes.Status201Created).ProducesProblems(400, 413)
             .WithSummary("Creates or replaces a workflow file (atomically); answers with its diagnostics. Files with errors are saved too.");
-        group.MapDelete("/{name}", Delete)
+        group.MapDelete("/{name}", Delete).Produces(StatusCodes.Status204NoContent).ProducesProblems(400, 404)
             .WithSummary("Deletes a workflow file.");
-        group.MapPost("/validate", Validate)
+        group.MapPost("/validate", Validate).Produces<IReadOnlyList<DiagnosticDto>>().ProducesProblems(400, 413)
             .WithSummary("The diagnostics tbrmflow validate reports for a YAML text (line, column, code, message).");
         return app;
     }

@@ -5,10 +5,9 @@ namespace TbrmFlow.Server.Services;
 
 /// <summary>
 /// A run this server started or resumed: the engine's observer for it. Keeps what the run store
-/// does not (progress, metric history, log lines), writes log lines to
-/// <c>HOME/logs/RUN/INSTANCE.log</c>, and turns every event into a <see cref="RunEventDto"/>.
+/// does not (progress, metric history, the recent log lines) and turns every event into a <see cref="RunEventDto"/>.
 /// </summary>
-internal sealed class LiveRun(Action<RunEventDto> publish, Action<LiveRun> registered, string logRoot) : IRunObserver
+internal sealed class LiveRun(Action<RunEventDto> publish, Action<LiveRun> registered) : IRunObserver
 {
     /// <summary>Metric points kept per run; older points are then read from the MLflow store.</summary>
     public const int MaxMetricPoints = 200_000;
@@ -69,10 +68,6 @@ internal sealed class LiveRun(Action<RunEventDto> publish, Action<LiveRun> regis
         IsDone = true;
     }
 
-    /// <summary>The log file of a stage instance.</summary>
-    public static string LogFile(string logRoot, string runId, string instanceId) =>
-        Path.Combine(logRoot, runId, Uri.EscapeDataString(instanceId) + ".log");
-
     /// <inheritdoc />
     public void RunStarted(RunInfo run)
     {
@@ -127,31 +122,24 @@ internal sealed class LiveRun(Action<RunEventDto> publish, Action<LiveRun> regis
     }
 
     /// <inheritdoc />
+    /// <remarks>Log lines arrive through <see cref="AppendLog"/> (from the run's <see cref="StageLogWriter"/>), with the state and progress lines.</remarks>
     public void StageLog(string stageId, string message)
     {
-        var stage = StageOf(stageId);
+    }
+
+    /// <summary>Keeps a line of a stage's log (already in its file) and pushes it to subscribers.</summary>
+    public void AppendLog(string instanceId, StageLogLine line)
+    {
+        var stage = StageOf(instanceId);
         lock (stage.Logs)
         {
-            stage.Logs.Add(message);
+            stage.Logs.Add(line);
             if (stage.Logs.Count > MaxLogLines)
             {
                 stage.Logs.RemoveRange(0, stage.Logs.Count - MaxLogLines);
             }
-            if (_runId is not null)
-            {
-                try
-                {
-                    var file = LogFile(logRoot, _runId, stageId);
-                    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                    File.AppendAllText(file, message.ReplaceLineEndings(" ") + "\n");
-                }
-                catch (IOException)
-                {
-                    // The in-memory copy still serves this run; losing the file only loses it after a restart.
-                }
-            }
         }
-        Publish(RunEventKind.StageLog, stageId, null, message);
+        Publish(RunEventKind.StageLog, instanceId, null, line.Text);
     }
 
     /// <inheritdoc />
@@ -195,5 +183,5 @@ internal sealed class LiveStage
 
     public ConcurrentDictionary<string, double> LastMetrics { get; } = new(StringComparer.Ordinal);
 
-    public List<string> Logs { get; } = [];
+    public List<StageLogLine> Logs { get; } = [];
 }

@@ -1,4 +1,3 @@
-using TbrmFlow.Tracking;
 using TbrmFlow.Tracking.Local;
 
 namespace TbrmFlow.Server.Services;
@@ -9,18 +8,9 @@ internal static class MlflowMetrics
     /// <summary>Points of the stage runs tagged with <paramref name="runId"/> (and <paramref name="instanceId"/> when given), by step within each key.</summary>
     public static IReadOnlyList<MetricPointDto> Read(string mlruns, string runId, string? instanceId, string? key)
     {
-        if (!Directory.Exists(mlruns))
-        {
-            return [];
-        }
         var result = new List<MetricPointDto>();
-        foreach (var directory in new MlflowFileStore(mlruns).RunDirectories())
+        foreach (var (stage, directory) in MlflowRunDirectories.Find(mlruns, runId).Stages.Where(s => instanceId is null || s.Key == instanceId))
         {
-            var tags = Path.Combine(directory, "tags");
-            if (!TagIs(tags, MlflowTags.RunId, runId) || ReadTag(tags, MlflowTags.Stage) is not { } stage || (instanceId is not null && stage != instanceId))
-            {
-                continue;
-            }
             var run = LocalRunReader.Read(directory);
             foreach (var (name, points) in run.Metrics.Where(m => key is null || m.Key == key).OrderBy(m => m.Key, StringComparer.Ordinal))
             {
@@ -28,14 +18,5 @@ internal static class MlflowMetrics
             }
         }
         return result;
-    }
-
-    // Only two small tag files are read per run directory: the whole run is read only when it matches.
-    private static bool TagIs(string tags, string name, string value) => ReadTag(tags, name) == value;
-
-    private static string? ReadTag(string tags, string name)
-    {
-        var file = Path.Combine(tags, name);
-        return File.Exists(file) ? File.ReadAllText(file) : null;
     }
 }

@@ -23,8 +23,8 @@ namespace TbrmFlow.Server.Services;
 /// Metric history: from memory for runs this process started (while they are kept, the newest
 /// <see cref="MaxKeptRuns"/> finished ones), otherwise read back from the MLflow file store the CLI and
 /// the server both write (stage runs tagged <c>tbrmflow.run_id</c> and <c>tbrmflow.stage</c>; keys as
-/// MLflow stores them). Logs: from memory, otherwise from <c>HOME/logs/RUN/INSTANCE.log</c> (written
-/// by the server only; CLI runs print their logs to the terminal).
+/// MLflow stores them). Logs: from memory, otherwise from <c>HOME/logs/RUN/INSTANCE.log</c>, which the
+/// server and the CLI both write (<see cref="StageLogWriter"/>).
 /// </remarks>
 public sealed partial class RunService : IAsyncDisposable
 {
@@ -192,9 +192,9 @@ public sealed partial class RunService : IAsyncDisposable
     /// <summary>The MLflow file store read for old runs' metrics (where the CLI writes by default).</summary>
     public string MlrunsDirectory => new TrackingOptions { LocalStore = _options.MlrunsDirectory }.ResolveLocalStore();
 
-    /// <summary>Log lines of one stage instance.</summary>
+    /// <summary>The log of one stage instance: state changes, progress and what the activity logged (<see cref="StageLogLines"/>).</summary>
     /// <exception cref="NotFoundException">No such run or stage instance.</exception>
-    public IReadOnlyList<string> Logs(string runId, string instanceId)
+    public IReadOnlyList<StageLogLine> Logs(string runId, string instanceId)
     {
         if (_live.TryGetValue(runId, out var live) && live.Stage(instanceId) is { } stage)
         {
@@ -204,16 +204,12 @@ public sealed partial class RunService : IAsyncDisposable
             }
         }
         var store = StoreOf(runId);
-        var file = LiveRun.LogFile(LogDirectory, runId, instanceId);
-        if (File.Exists(file))
-        {
-            return File.ReadAllLines(file);
-        }
-        if (store.GetStages(runId).All(s => s.InstanceId != instanceId))
+        var lines = StageLogFile.Read(LogDirectory, runId, instanceId);
+        if (lines.Count == 0 && store.GetStages(runId).All(s => s.InstanceId != instanceId))
         {
             throw new NotFoundException($"run '{runId}' has no stage instance '{instanceId}'");
         }
-        return [];
+        return lines;
     }
 
     /// <summary>Calls <paramref name="handler"/> for every event of every live run until the result is disposed. Handlers run on engine threads: return quickly.</summary>
@@ -254,7 +250,8 @@ public sealed partial class RunService : IAsyncDisposable
     // field: the input a refusal by the engine is about (params of a start, the id of a resume).
     private async Task<string> LaunchAsync(string field, Func<(LiveRun Live, IRunObserver Composite), Task<RunResult>> run, CancellationToken ct)
     {
-        var live = new LiveRun(Publish, Register, LogDirectory);
+        var live = new LiveRun(Publish, Register);
+        var logs = new StageLogWriter(LogDirectory, live.AppendLog);
         var tracker = TrackingSetup.CreateObserver(new TrackingOptions { LocalStore = _options.MlrunsDirectory });
         live.Completion = Task.Run(async () =>
         {
@@ -262,7 +259,7 @@ public sealed partial class RunService : IAsyncDisposable
             {
                 await using (tracker)
                 {
-                    var result = await run((live, new CompositeRunObserver(live, tracker)));
+                    var result = await run((live, new CompositeRunObserver(live, logs, tracker)));
                     _logger.LogInformation("run {RunId} ended: {Status}", result.RunId, result.Status);
                 }
             }

@@ -18,8 +18,11 @@ public sealed record RunComparison
     /// <summary>The last value (highest step, then latest) of every metric per run, stage runs' as <c>stage: key</c>.</summary>
     public required IReadOnlyDictionary<string, double?[]> FinalMetrics { get; init; }
 
-    /// <summary>Runs with the chart metric, named for the legend.</summary>
-    public required IReadOnlyList<StoredRun> Series { get; init; }
+    /// <summary>Legend names of the runs, in order: workflow and the params that differ (<see cref="RunLabels"/>).</summary>
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    /// <summary>The chart metric: one panel per stage (its own y axis), a line per run with that stage; the runs' own values first.</summary>
+    public required IReadOnlyList<ChartPanel> Panels { get; init; }
 
     /// <summary>Builds the comparison from runs and, per run, its stage runs.</summary>
     public static RunComparison Build(IReadOnlyList<(StoredRun Run, IReadOnlyList<StoredRun> Children)> runs, string metric)
@@ -44,17 +47,27 @@ public sealed record RunComparison
             finals[key] = [.. perRun.Select(m => m.TryGetValue(key, out var points) && points.Count > 0
                 ? points.OrderBy(p => p.Step).ThenBy(p => p.Timestamp).Last().Value : (double?)null)];
         }
-        var series = new List<StoredRun>();
-        foreach (var (run, children) in runs)
+        var labels = RunLabels.For([.. runs.Select(r => (r.Run.RunId, WorkflowName(r.Run), r.Run.Params))]);
+        var panels = new List<ChartPanel>();
+        if (runs.Any(r => r.Run.Metrics.ContainsKey(metric)))
         {
-            if (run.Metrics.ContainsKey(metric))
-            {
-                series.Add(run);
-            }
-            series.AddRange(children.Where(c => c.Metrics.ContainsKey(metric)).Select(c => c with { RunName = run.RunName + "/" + c.RunName }));
+            panels.Add(new ChartPanel(MetricChart.Title("workflow run", metric),
+                [.. runs.Select((r, i) => (r, i)).Where(x => x.r.Run.Metrics.ContainsKey(metric)).Select(x => new ChartLine(labels[x.i], x.i, x.r.Run.Metrics[metric]))]));
         }
-        return new RunComparison { Runs = [.. runs.Select(r => r.Run)], DifferingParams = differing, FinalMetrics = finals, Series = series };
+        foreach (var stage in runs.SelectMany(r => r.Children).Where(c => c.Metrics.ContainsKey(metric)).Select(c => c.RunName).Distinct(StringComparer.Ordinal))
+        {
+            panels.Add(new ChartPanel(MetricChart.Title(stage, metric), [.. runs.SelectMany((r, i) => r.Children
+                .Where(c => c.RunName == stage && c.Metrics.ContainsKey(metric))
+                .Select(c => new ChartLine(labels[i], i, c.Metrics[metric])))]));
+        }
+        return new RunComparison { Runs = [.. runs.Select(r => r.Run)], DifferingParams = differing, FinalMetrics = finals, Labels = labels, Panels = panels };
     }
+
+    /// <summary>A TbrmFlow parent run is named <c>WORKFLOW-xxxxxx</c> (the end of its run id): the workflow's name; other runs keep their name.</summary>
+    public static string WorkflowName(StoredRun run) =>
+        run.Tags.TryGetValue(MlflowTags.RunId, out var id) && id.Length >= 6 && run.RunName.EndsWith("-" + id[^6..], StringComparison.Ordinal)
+            ? run.RunName[..^7]
+            : run.RunName;
 
     /// <summary>Loads runs (full ids or unique prefixes) and their stage runs from a local store.</summary>
     public static IReadOnlyList<(StoredRun, IReadOnlyList<StoredRun>)> LoadLocal(MlflowFileStore store, IEnumerable<string> runIds)

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using TbrmFlow.Abstractions.Artifacts;
 using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Workflows.Validation;
 
@@ -158,17 +157,16 @@ public static class WorkflowSchema
     public static JsonObject TypeSchema(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        var described = InputTypes.Describe(type);
-        return described switch
+        return InputTypes.Name(type) switch
         {
             "string" => new JsonObject { ["type"] = "string" },
-            "integer" => new JsonObject { ["type"] = "integer" },
-            "number" => new JsonObject { ["type"] = "number" },
-            "boolean" => new JsonObject { ["type"] = "boolean" },
-            _ when type.IsEnum => new JsonObject { ["enum"] = new JsonArray([.. InputTypes.EnumNames(type).Select(n => (JsonNode)JsonValue.Create(n)!)]) },
-            _ when typeof(ArtifactReference).IsAssignableFrom(type) => new JsonObject { ["type"] = new JsonArray("string", "object"), ["description"] = $"A {type.Name}: an upstream output or a path." },
-            _ when described.StartsWith("list of", StringComparison.Ordinal) => new JsonObject { ["type"] = "array" },
-            _ => new JsonObject { ["type"] = "object" },
+            "int" => new JsonObject { ["type"] = "integer" },
+            "float" => new JsonObject { ["type"] = "number" },
+            "bool" => new JsonObject { ["type"] = "boolean" },
+            "enum" => new JsonObject { ["enum"] = new JsonArray([.. InputTypes.EnumNames(type).Select(n => (JsonNode)JsonValue.Create(n)!)]) },
+            "list" => new JsonObject { ["type"] = "array" },
+            "object" => new JsonObject { ["type"] = "object" },
+            var artifact => new JsonObject { ["type"] = new JsonArray("string", "object"), ["description"] = $"A {artifact}: an upstream output or a path." },
         };
     }
 

@@ -8,39 +8,46 @@ namespace TbrmFlow.Workflows.Validation;
 /// <summary>Maps activity input types to the JSON values YAML may give them, with readable names.</summary>
 public static class InputTypes
 {
-    /// <summary>A short name for a CLR input type: string, integer, number, boolean, one of (...), list of X, artifact path, object.</summary>
+    /// <summary>
+    /// The workflow language's name for an input or output type, the one name the CLI, the API, the
+    /// designer and the JSON Schema use: <c>string</c>, <c>int</c>, <c>float</c>, <c>bool</c> (the
+    /// param types of the language), <c>enum</c> (a string of <see cref="EnumNames"/>), <c>list</c>
+    /// (of <see cref="ItemType"/>), <c>object</c>, or the artifact type (<c>PromptSet</c>,
+    /// <c>Checkpoint</c>, <c>RolloutBatch</c>, <c>EvalReport</c>).
+    /// </summary>
+    public static string Name(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type switch
+        {
+            _ when type == typeof(string) => "string",
+            _ when IsInteger(type) => "int",
+            _ when type == typeof(double) || type == typeof(float) || type == typeof(decimal) => "float",
+            _ when type == typeof(bool) => "bool",
+            _ when type.IsEnum => "enum",
+            _ when typeof(ArtifactReference).IsAssignableFrom(type) => type.Name,
+            _ when ElementType(type) is not null => "list",
+            _ => "object",
+        };
+    }
+
+    /// <summary>The element type of a list type, else null.</summary>
+    public static Type? ItemType(Type type) => ElementType(Nullable.GetUnderlyingType(type) ?? type);
+
+    /// <summary>
+    /// <see cref="Name"/> spelled out for messages and help: <c>int</c>, <c>one of (fast, slow)</c>,
+    /// <c>list of int</c>, <c>PromptSet (an upstream output or a path)</c>.
+    /// </summary>
     public static string Describe(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type == typeof(string))
+        return Name(type) switch
         {
-            return "string";
-        }
-        if (IsInteger(type))
-        {
-            return "integer";
-        }
-        if (type == typeof(double) || type == typeof(float) || type == typeof(decimal))
-        {
-            return "number";
-        }
-        if (type == typeof(bool))
-        {
-            return "boolean";
-        }
-        if (type.IsEnum)
-        {
-            return $"one of ({string.Join(", ", EnumNames(type))})";
-        }
-        if (typeof(ArtifactReference).IsAssignableFrom(type))
-        {
-            return $"{type.Name} (an upstream output or a path)";
-        }
-        if (ElementType(type) is { } element)
-        {
-            return $"list of {Describe(element)}";
-        }
-        return "object";
+            "enum" => $"one of ({string.Join(", ", EnumNames(type))})",
+            "list" => $"list of {Describe(ElementType(type)!)}",
+            var name when typeof(ArtifactReference).IsAssignableFrom(type) => $"{name} (an upstream output or a path)",
+            var name => name,
+        };
     }
 
     /// <summary>The snake_case names of an enum's values, as YAML writes them.</summary>
@@ -90,7 +97,7 @@ public static class InputTypes
             }
             return null;
         }
-        if (Describe(type) == "object" && !ContainsTemplate(value))
+        if (Name(type) == "object" && !ContainsTemplate(value))
         {
             try
             {
