@@ -18,6 +18,13 @@ public sealed record EngineOptions
     /// <summary>Stage log files (<see cref="Running.StageLogFile"/>): <c>HOME/logs</c>.</summary>
     public string LogDirectory => Path.Combine(HomeDirectory, "logs");
 
+    /// <summary>
+    /// Null (the command line): activities read any path. Otherwise (the server) every path input (artifact inputs and
+    /// <see cref="Abstractions.FilePathAttribute"/> strings) must lie below one of these directories or in the artifact
+    /// store (<c>HOME/artifacts</c>); a stage with one outside fails before it starts. See docs/server.md.
+    /// </summary>
+    public IReadOnlyList<string>? DataRoots { get; init; }
+
     /// <summary>The store file actually used.</summary>
     public string ResolvedStorePath => StorePath ?? Path.Combine(HomeDirectory, "runs.db");
 }

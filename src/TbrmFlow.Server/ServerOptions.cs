@@ -18,6 +18,12 @@ public sealed record ServerOptions
     /// <summary>The addresses the server listens on (config <c>urls</c>).</summary>
     public required string Urls { get; init; }
 
+    /// <summary>
+    /// Directories that runs started through this server may read (config <c>data_roots</c>, <c>;</c>-separated, default
+    /// <c>./data</c>), full paths; the artifact store is always allowed. Every path input outside them fails its stage.
+    /// </summary>
+    public IReadOnlyList<string> DataRoots { get; init; } = [];
+
     /// <summary>Largest request body of the HTTP API in bytes (config <c>max_body_bytes</c>, default 1 MiB).</summary>
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
 
@@ -43,6 +49,7 @@ public sealed record ServerOptions
         HomeDirectory = Path.GetFullPath(Home(configuration) ?? ".tbrmflow"),
         MlrunsDirectory = Path.GetFullPath(configuration["mlruns"] ?? "mlruns"),
         Urls = configuration["urls"] ?? DefaultUrls,
+        DataRoots = [.. (configuration["data_roots"] ?? "data").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath)],
         MaxBodyBytes = long.TryParse(configuration["max_body_bytes"], out var max) && max > 0 ? max : 1024 * 1024,
     };
 }

@@ -30,7 +30,7 @@ public static class ServerSetup
             o.ServiceLifetime = ServiceLifetime.Singleton;
             o.PipelineBehaviors = [typeof(TimingBehavior<,>)];
         });
-        services.AddTbrmFlowEngine(new EngineOptions { HomeDirectory = options.HomeDirectory });
+        services.AddTbrmFlowEngine(new EngineOptions { HomeDirectory = options.HomeDirectory, DataRoots = options.DataRoots });
         services.AddSingleton<WorkflowLibrary>();
         services.AddSingleton<RunService>();
         services.AddSignalR();

@@ -11,6 +11,13 @@ public static class TbrmflowProcess
     /// <summary>Runs <c>tbrmflow args</c> in <paramref name="workingDirectory"/> and waits (at most 10 minutes).</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
     {
+        var (code, stdout, stderr, _, _) = await RunMeasuredAsync(workingDirectory, args);
+        return (code, stdout, stderr);
+    }
+
+    /// <summary>As <see cref="RunAsync"/>, also measuring wall time and peak resident memory (sampled every 20 ms).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed, long PeakBytes)> RunMeasuredAsync(string workingDirectory, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -23,12 +30,28 @@ public static class TbrmflowProcess
             start.ArgumentList.Add(a);
         }
         start.Environment["NO_COLOR"] = "1";
+        var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        var exited = process.WaitForExitAsync(timeout.Token);
+        long peak = 0;
+        while (!exited.IsCompleted)
+        {
+            try
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.PeakWorkingSet64);
+            }
+            catch (InvalidOperationException)
+            {
+                // exited between the check and the read
+            }
+            await Task.WhenAny(exited, Task.Delay(20));
+        }
+        await exited;
+        return (process.ExitCode, await stdout, await stderr, clock.Elapsed, peak);
     }
 
     private static string FindRoot()

@@ -11,11 +11,14 @@ public sealed class TestHome : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public TestHome(int? parallel = null, bool noCache = false)
+    /// <param name="parallel">Stages at once.</param>
+    /// <param name="noCache">Turns the cache off.</param>
+    /// <param name="dataRoots">As the server sets them: only these directories (and the artifact store) may be read.</param>
+    public TestHome(int? parallel = null, bool noCache = false, IReadOnlyList<string>? dataRoots = null)
     {
         Directory = Path.Combine(Path.GetTempPath(), "tbrmflow-test-" + Guid.NewGuid().ToString("n")[..8]);
         System.IO.Directory.CreateDirectory(Directory);
-        Options = new EngineOptions { HomeDirectory = Directory, Parallel = parallel, NoCache = noCache };
+        Options = new EngineOptions { HomeDirectory = Directory, Parallel = parallel, NoCache = noCache, DataRoots = dataRoots?.Select(r => Path.Combine(Directory, r)).ToList() };
         _services = EngineHost.Build(Options);
     }
 

@@ -12,8 +12,8 @@ namespace TbrmFlow.Server.Tests;
 
 /// <summary>
 /// The real server in process over its own temporary workflows folder, engine home and MLflow store,
-/// with a known token. Workflows: the repo's hello.yaml, <c>slow</c> (a fit that runs until cancelled)
-/// and <c>flaky</c> (a missing file, retried once, then failed).
+/// with a known token and one data root (<see cref="DataDirectory"/>). Workflows: the repo's hello.yaml, <c>slow</c>
+/// (a fit that runs until cancelled) and <c>flaky</c> (a missing file in the data root, retried once, then failed).
 /// </summary>
 public class TbrmFlowServerFactory : WebApplicationFactory<Program>
 {
@@ -45,13 +45,14 @@ public class TbrmFlowServerFactory : WebApplicationFactory<Program>
                 cache: false
                 with: { problems: "${{ stages.data.outputs.train }}", steps: 100000000, seed: "${{ params.seed }}" }
             """);
-        File.WriteAllText(Path.Combine(WorkflowsDirectory, "flaky.yaml"), """
+        Directory.CreateDirectory(DataDirectory);
+        File.WriteAllText(Path.Combine(WorkflowsDirectory, "flaky.yaml"), $$"""
             name: flaky
             stages:
               load:
                 uses: data.load
                 retry: { attempts: 2, backoff: 10ms }
-                with: { path: does-not-exist.jsonl }
+                with: { path: {{Path.Combine(DataDirectory, "does-not-exist.jsonl")}} }
             """);
     }
 
@@ -65,6 +66,9 @@ public class TbrmFlowServerFactory : WebApplicationFactory<Program>
     public string WorkflowsDirectory => Path.Combine(Root, "workflows");
 
     public string HomeDirectory => Path.Combine(Root, "home");
+
+    /// <summary>The server's one data root: runs may read files below it (and artifacts), nothing else.</summary>
+    public string DataDirectory => Path.Combine(Root, "data");
 
     public string MlrunsDirectory => Path.Combine(Root, "mlruns");
 
@@ -81,6 +85,7 @@ public class TbrmFlowServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("workflows", WorkflowsDirectory);
         builder.UseSetting("home", HomeDirectory);
         builder.UseSetting("mlruns", MlrunsDirectory);
+        builder.UseSetting("data_roots", DataDirectory);
         builder.UseSetting("token", TestToken);
         if (Urls is not null)
         {

@@ -10,6 +10,7 @@ namespace TbrmFlow.Plugins.Data.Load;
 public sealed record LoadRequest : IActivity<LoadResult>
 {
     /// <summary>A local <c>.jsonl</c> or <c>.parquet</c> file (a path or a <c>file://</c> URL).</summary>
+    [FilePath]
     public required string Path { get; init; }
 
     /// <summary><c>auto</c> (by extension), <c>jsonl</c> or <c>parquet</c>.</summary>

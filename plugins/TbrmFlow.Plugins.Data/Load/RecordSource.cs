@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Parquet.Serialization;
+using TbrmFlow.Abstractions.Artifacts;
 
 namespace TbrmFlow.Plugins.Data.Load;
 
@@ -43,7 +44,7 @@ internal static class RecordSource
             }
             catch (JsonException e)
             {
-                throw new InvalidDataException($"{where}: malformed JSON: {e.Message}", e);
+                throw new InvalidDataException($"{where}: malformed JSON: {JsonLines.Describe(e)}", e);
             }
             using (doc)
             {
@@ -79,7 +80,7 @@ internal static class RecordSource
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException)
         {
-            throw new InvalidDataException($"{path}: not a readable Parquet file: {e.Message}", e);
+            throw new InvalidDataException($"{path}: not a readable Parquet file ({e.GetType().Name})", e);
         }
         var index = 0;
         foreach (var record in records)

@@ -78,7 +78,7 @@ public static class PredictionsFile
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{file}:{line}: malformed JSON: {e.Message}", e);
+            throw new InvalidDataException($"{file}:{line}: malformed JSON: {JsonLines.Describe(e)}", e);
         }
         using (doc)
         {

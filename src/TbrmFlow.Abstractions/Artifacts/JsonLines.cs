@@ -14,6 +14,23 @@ public static class JsonLines
         RespectRequiredConstructorParameters = true,
     };
 
+    /// <summary>
+    /// A JSON error for a message without the file's text: the reader's syntax errors quote the characters they
+    /// stopped at (<c>'h' is an invalid start of a value</c>), so those become a position only; errors about the
+    /// record's shape (types, required properties) name no content and are kept.
+    /// </summary>
+    public static string Describe(JsonException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (!e.Message.StartsWith('\''))
+        {
+            return e.Message;
+        }
+        var line = e.LineNumber is { } l ? $" at line {l + 1}" : "";
+        var at = e.BytePositionInLine is { } b ? $", byte {b + 1}" : "";
+        return $"not valid JSON{line}{at}";
+    }
+
     /// <summary>Reads one record per non-empty line.</summary>
     /// <exception cref="InvalidDataException">For a missing file or a line that is not a valid record.</exception>
     public static IReadOnlyList<T> Read<T>(string file)
@@ -37,7 +54,7 @@ public static class JsonLines
             }
             catch (JsonException e)
             {
-                throw new InvalidDataException($"{file}:{lineNumber}: not a valid {typeof(T).Name} record: {e.Message}", e);
+                throw new InvalidDataException($"{file}:{lineNumber}: not a valid {typeof(T).Name} record: {Describe(e)}", e);
             }
         }
         return list;

@@ -1,6 +1,7 @@
 using Spectre.Console;
 using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Workflows.Model;
+using TbrmFlow.Workflows.Parsing;
 using TbrmFlow.Workflows.Validation;
 
 namespace TbrmFlow.Cli.Commands;
@@ -19,9 +20,13 @@ internal static class WorkflowFiles
         string text;
         try
         {
-            text = File.ReadAllText(file);
+            if (!WorkflowText.TryRead(file, out text, out var error))
+            {
+                Console.Error.WriteLine(error!.Format(file));
+                return null;
+            }
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Terminal.Error.MarkupLineInterpolated($"[red]error:[/] cannot read {file}: {e.Message}");
             return null;

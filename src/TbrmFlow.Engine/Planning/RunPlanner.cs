@@ -3,6 +3,7 @@ using TbrmFlow.Engine.Running;
 using TbrmFlow.Workflows.Analysis;
 using TbrmFlow.Workflows.Expressions;
 using TbrmFlow.Workflows.Model;
+using TbrmFlow.Workflows.Parsing;
 
 namespace TbrmFlow.Engine.Planning;
 
@@ -27,6 +28,12 @@ public static class RunPlanner
             {
                 throw new StageInputException($"stage '{stage.Id}': {e.Message}");
             }
+        }
+        var total = cellsByStage.Values.Sum(c => (long)c.Count);
+        if (total > WorkflowLimits.MaxStageInstances)
+        {
+            throw new StageInputException(
+                $"the plan has {total} stage instances (matrix cells of every stage added up) {WorkflowLimits.Cite(nameof(WorkflowLimits.MaxStageInstances), WorkflowLimits.MaxStageInstances)}");
         }
         var idsByStage = stages.ToDictionary(s => s.Id, s => cellsByStage[s.Id].Select(c => MatrixExpander.InstanceId(s.Id, c)).ToList(), StringComparer.Ordinal);
         var all = idsByStage.Values.SelectMany(i => i).ToHashSet(StringComparer.Ordinal);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TbrmFlow.Abstractions;
+using TbrmFlow.Abstractions.Artifacts;
 using TbrmFlow.Engine.Planning;
 using TbrmFlow.Engine.Store;
 using TbrmFlow.Workflows.Expressions;
@@ -34,6 +35,12 @@ internal static class ActivityExecutor
         {
             var message = e is ExpressionException ? $"expression: {e.Message}" : $"bad inputs for '{descriptor.Type}': {e.Message} (inputs: {string.Join(", ", descriptor.Inputs.Select(i => i.Name))})";
             var failed = StageResults.NotRun(StageStatus.Failed, message);
+            StageRecords.Finish(run, record, failed with { Attempts = record.Attempts });
+            return failed;
+        }
+        if (InputPaths.Refusal(request, run.Options) is { } refused)
+        {
+            var failed = StageResults.NotRun(StageStatus.Failed, refused);
             StageRecords.Finish(run, record, failed with { Attempts = record.Attempts });
             return failed;
         }
@@ -156,7 +163,8 @@ internal static class ActivityExecutor
         }
         catch (Exception e)
         {
-            result = Result(StageStatus.Failed, $"{e.GetType().Name}: {e.Message}");
+            // A JSON reader error quotes the characters it stopped at: keep its position only (never file contents in a message).
+            result = Result(StageStatus.Failed, $"{e.GetType().Name}: {(e is JsonException json ? JsonLines.Describe(json) : e.Message)}");
         }
         finally
         {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using TbrmFlow.Engine.Planning;
 using TbrmFlow.Workflows.Analysis;
 using TbrmFlow.Workflows.Expressions;
+using TbrmFlow.Workflows.Parsing;
 
 namespace TbrmFlow.Engine.Running;
 
@@ -81,11 +82,29 @@ internal static class RepeatExecutor
         };
     }
 
-    private static int Count(JsonNode? value) => value switch
+    /// <summary>The iteration count a <c>repeat</c> value gives: 0 to <see cref="WorkflowLimits.MaxRepeatCount"/>; more is an error, never a wrapped number.</summary>
+    private static int Count(JsonNode? value)
     {
-        JsonValue v when v.TryGetValue<long>(out var n) && n >= 0 => (int)n,
-        JsonValue v when v.TryGetValue<int>(out var n) && n >= 0 => n,
-        JsonValue v when v.TryGetValue<string>(out var s) && int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
-        _ => throw new ExpressionException($"'repeat' must evaluate to a count >= 0, got {value?.ToJsonString() ?? "null"}"),
-    };
+        long? n = value switch
+        {
+            JsonValue v when v.TryGetValue<long>(out var l) => l,
+            JsonValue v when v.TryGetValue<int>(out var i) => i,
+            JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) && double.IsFinite(d) => d > long.MaxValue ? long.MaxValue : (long)d,
+            JsonValue v when v.TryGetValue<string>(out var s) && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var p) => p,
+            _ => null,
+        };
+        return n switch
+        {
+            null or < 0 => throw new ExpressionException($"'repeat' must evaluate to a count >= 0, got {Describe(value)}"),
+            > WorkflowLimits.MaxRepeatCount => throw ExpressionException.Limit(
+                $"'repeat' evaluated to {n}, more iterations than a run may have {WorkflowLimits.Cite(nameof(WorkflowLimits.MaxRepeatCount), WorkflowLimits.MaxRepeatCount)}", 0),
+            _ => (int)n,
+        };
+    }
+
+    private static string Describe(JsonNode? value)
+    {
+        var text = value?.ToJsonString() ?? "null";
+        return text.Length <= 80 ? text : text[..80] + "…";
+    }
 }

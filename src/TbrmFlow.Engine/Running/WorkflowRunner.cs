@@ -112,7 +112,8 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
     /// <exception cref="StageInputException">Unknown parameter or a value that does not fit.</exception>
     public static JsonObject BindParams(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> overrides)
     {
-        foreach (var (name, _) in overrides.Where(o => workflow.Params.All(p => p.Name != o.Key)))
+        var declared = workflow.Params.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, _) in overrides.Where(o => !declared.Contains(o.Key)))
         {
             var names = workflow.Params.Select(p => p.Name).ToList();
             throw new StageInputException($"unknown parameter '{name}'{Suggest.DidYouMean(name, names)}; parameters are: {(names.Count == 0 ? "(none)" : string.Join(", ", names))}");

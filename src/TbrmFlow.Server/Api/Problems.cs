@@ -23,6 +23,19 @@ public static class Problems
     public static ProblemHttpResult BadInput(string field, string message, IReadOnlyList<string>? allowed = null) =>
         TypedResults.Problem(BadInput(new InvalidInputException(field, message, allowed)));
 
+    /// <summary>413 or 422 for a workflow beyond the limits, with its <c>diagnostics</c> (line, column, code, message).</summary>
+    public static ProblemDetails Limit(LimitExceededException e)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = e.Status,
+            Title = e.Status == StatusCodes.Status413PayloadTooLarge ? "Workflow too large" : "Workflow beyond the limits",
+            Detail = e.Message,
+        };
+        problem.Extensions["diagnostics"] = e.Diagnostics;
+        return problem;
+    }
+
     /// <summary>A 404 result.</summary>
     public static ProblemHttpResult NotFound(string message) =>
         TypedResults.Problem(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = message });

@@ -11,14 +11,14 @@ public static class WorkflowEndpoints
         var group = app.MapGroup("/api/workflows").WithTags("Workflows");
         group.MapGet("/", (WorkflowLibrary library) => TypedResults.Ok(library.List()))
             .WithSummary("Lists the workflow files of the workflows folder.");
-        group.MapGet("/{name}", Get).Produces<WorkflowDocumentDto>().ProducesProblems(400, 404)
+        group.MapGet("/{name}", Get).Produces<WorkflowDocumentDto>().ProducesProblems(400, 404, 422)
             .WithSummary("One workflow's YAML text.");
-        group.MapPut("/{name}", PutAsync).Produces<WorkflowSavedDto>().Produces<WorkflowSavedDto>(StatusCodes.Status201Created).ProducesProblems(400, 413)
-            .WithSummary("Creates or replaces a workflow file (atomically); answers with its diagnostics. Files with errors are saved too.");
+        group.MapPut("/{name}", PutAsync).Produces<WorkflowSavedDto>().Produces<WorkflowSavedDto>(StatusCodes.Status201Created).ProducesProblems(400, 413, 422)
+            .WithSummary("Creates or replaces a workflow file (atomically); answers with its diagnostics. Files with errors are saved too; a text beyond the limits is refused (413/422).");
         group.MapDelete("/{name}", Delete).Produces(StatusCodes.Status204NoContent).ProducesProblems(400, 404)
             .WithSummary("Deletes a workflow file.");
-        group.MapPost("/validate", Validate).Produces<IReadOnlyList<DiagnosticDto>>().ProducesProblems(400, 413)
-            .WithSummary("The diagnostics tbrmflow validate reports for a YAML text (line, column, code, message).");
+        group.MapPost("/validate", Validate).Produces<IReadOnlyList<DiagnosticDto>>().ProducesProblems(400, 413, 422)
+            .WithSummary("The diagnostics tbrmflow validate reports for a YAML text (line, column, code, message); 413/422 with them for a text beyond the limits.");
         return app;
     }
 
@@ -37,9 +37,12 @@ public static class WorkflowEndpoints
         {
             return Problems.BadInput("yaml", "the body needs the workflow text in 'yaml'", ["{\"yaml\": \"name: ...\"}"]);
         }
-        var existed = library.Read(name) is not null;
+        // A text beyond the limits is refused (413/422) before anything is written; one with ordinary errors is saved.
+        var diagnostics = library.Validate(body.Yaml, name);
+        WorkflowLibrary.RejectBeyondLimits(body.Yaml, diagnostics);
+        var existed = File.Exists(library.FileOf(name));
         await library.WriteAsync(name, body.Yaml, ct);
-        var saved = new WorkflowSavedDto(name, library.Validate(body.Yaml, name));
+        var saved = new WorkflowSavedDto(name, diagnostics);
         return existed ? TypedResults.Ok(saved) : TypedResults.Created($"/api/workflows/{name}", saved);
     }
 
@@ -56,6 +59,8 @@ public static class WorkflowEndpoints
         {
             WorkflowLibrary.CheckName(body.Name);
         }
-        return TypedResults.Ok(library.Validate(body.Yaml, body.Name ?? ""));
+        var diagnostics = library.Validate(body.Yaml, body.Name ?? "");
+        WorkflowLibrary.RejectBeyondLimits(body.Yaml, diagnostics);
+        return TypedResults.Ok(diagnostics);
     }
 }

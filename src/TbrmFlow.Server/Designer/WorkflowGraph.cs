@@ -85,6 +85,9 @@ public sealed class WorkflowGraph
 
     private Dictionary<string, GraphNode>? _byPath;
 
+    /// <summary>The edges added so far, for de-duplication in constant time (a file may have very many references).</summary>
+    private readonly HashSet<GraphEdge> _edgeSet = [];
+
     /// <summary>A node by path (indexed on first use, after the graph is built).</summary>
     public GraphNode? Find(string path)
     {
@@ -123,7 +126,7 @@ public sealed class WorkflowGraph
                     AddEdges(graph, sub, $"{stage.Id}/{sub.Id}", id => own.Contains(id) ? $"{stage.Id}/{id}" : id, scope);
                 }
                 var carried = Template.Strings(repeat.Count).Concat(Template.Strings(repeat.Carry)).Select(s => s.Text);
-                foreach (var key in Dependencies.Keys(carried, scope).Select(Dependencies.StagePart).Where(k => !own.Contains(k)))
+                foreach (var key in Dependencies.Keys(carried, scope, []).Select(Dependencies.StagePart).Where(k => !own.Contains(k)))
                 {
                     Add(graph, new GraphEdge(key, stage.Id, null, null));
                 }
@@ -230,11 +233,7 @@ public sealed class WorkflowGraph
                 }
                 foreach (var cell in cells)
                 {
-                    var local = new JsonObject(scope.Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())))
-                    {
-                        ["matrix"] = cell?.DeepClone() ?? new JsonObject(),
-                    };
-                    if (Dependencies.TryKey(r.Key!, local, out var key))
+                    if (Dependencies.TryKey(r.Key!, scope, cell ?? [], out var key))
                     {
                         yield return (key, r.Output);
                     }
@@ -245,7 +244,7 @@ public sealed class WorkflowGraph
 
     private static void Add(WorkflowGraph graph, GraphEdge edge)
     {
-        if (!graph.Edges.Contains(edge))
+        if (graph._edgeSet.Add(edge))
         {
             graph.Edges.Add(edge);
         }

@@ -87,7 +87,7 @@ public sealed partial class RunService : IAsyncDisposable
     {
         WorkflowLibrary.CheckName(workflowName, "workflow");
         var text = _library.Read(workflowName) ?? throw new NotFoundException($"no workflow '{workflowName}' in {_library.Directory}");
-        var (loaded, diagnostics) = WorkflowValidator.Load(text, _catalog);
+        var (loaded, diagnostics) = WorkflowValidator.Load(text, _catalog, ct);
         if (loaded is null)
         {
             var errors = diagnostics.Where(d => !d.IsWarning).Take(5).Select(d => d.Format(workflowName + ".yaml")).ToList();

@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
+using System.Text;
 using System.Text.RegularExpressions;
 using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Engine.Planning;
+using TbrmFlow.Workflows.Model;
 using TbrmFlow.Workflows.Parsing;
 using TbrmFlow.Workflows.Validation;
 
@@ -19,6 +22,9 @@ public sealed partial class WorkflowLibrary(ServerOptions options, ActivityCatal
 
     private const string Extension = ".yaml";
 
+    /// <summary>What <see cref="List"/> found per file, by the version (last write time, size) it was read at.</summary>
+    private readonly ConcurrentDictionary<string, ((DateTime, long) Version, WorkflowFileInfo Info)> _described = new(StringComparer.Ordinal);
+
     /// <summary>The folder (full path).</summary>
     public string Directory => options.WorkflowsDirectory;
 
@@ -29,28 +35,55 @@ public sealed partial class WorkflowLibrary(ServerOptions options, ActivityCatal
         {
             return [];
         }
-        return System.IO.Directory.EnumerateFiles(Directory, "*" + Extension)
+        var files = System.IO.Directory.EnumerateFiles(Directory, "*" + Extension)
             .Select(f => (File: f, Name: Path.GetFileNameWithoutExtension(f)))
             .Where(f => IsValidName(f.Name))
             .OrderBy(f => f.Name, StringComparer.Ordinal)
-            .Select(f => Describe(f.File, f.Name))
             .ToList();
+        foreach (var gone in _described.Keys.Except(files.Select(f => f.File), StringComparer.Ordinal))
+        {
+            _described.TryRemove(gone, out _);
+        }
+        return [.. files.Select(f => Describe(f.File, f.Name))];
     }
 
     /// <summary>The YAML text of <paramref name="name"/>, or null when there is no such file.</summary>
     /// <exception cref="InvalidInputException">The name is not allowed.</exception>
+    /// <exception cref="LimitExceededException">(422) The file is larger than the limit or not UTF-8 text; only its first bytes were read.</exception>
     public string? Read(string name)
     {
         var path = PathOf(name);
         try
         {
-            return File.ReadAllText(path);
+            return WorkflowText.TryRead(path, out var text, out var error)
+                ? text
+                : throw new LimitExceededException(StatusCodes.Status422UnprocessableEntity, $"the workflow file '{name}' cannot be opened: {error!.Message}", [ToDto(error)]);
         }
         catch (FileNotFoundException)
         {
             return null;
         }
         catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The text of <paramref name="name"/> when it names a readable workflow file, else null (an invalid name, no such
+    /// file, or a file beyond the limits): for views that show a workflow beside something else and fall back quietly.
+    /// </summary>
+    public string? ReadOrNull(string? name)
+    {
+        if (!IsValidName(name))
+        {
+            return null;
+        }
+        try
+        {
+            return Read(name!);
+        }
+        catch (LimitExceededException)
         {
             return null;
         }
@@ -93,16 +126,44 @@ public sealed partial class WorkflowLibrary(ServerOptions options, ActivityCatal
     /// </summary>
     /// <param name="yaml">The workflow text.</param>
     /// <param name="name">Only for messages; may be empty.</param>
+    /// <remarks>Bounded like the command line by the <see cref="WorkflowLimits"/>, and in time by <see cref="WorkflowLimits.ValidationTimeoutSeconds"/>.</remarks>
     public IReadOnlyList<DiagnosticDto> Validate(string yaml, string name)
     {
         _ = name;
-        var (workflow, diagnostics) = WorkflowValidator.Load(yaml, catalog);
+        WorkflowDefinition? workflow;
+        IReadOnlyList<Diagnostic> diagnostics;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(WorkflowLimits.ValidationTimeoutSeconds));
+        try
+        {
+            (workflow, diagnostics) = WorkflowValidator.Load(yaml, catalog, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return [new DiagnosticDto("error", DiagnosticCodes.Limit, 1, 1,
+                $"validation stopped after {WorkflowLimits.ValidationTimeoutSeconds} s {WorkflowLimits.Cite(nameof(WorkflowLimits.ValidationTimeoutSeconds), WorkflowLimits.ValidationTimeoutSeconds)}")];
+        }
         var result = diagnostics.Select(ToDto).ToList();
         if (workflow is not null && PlanCheck.Run(workflow).Error is { } error)
         {
             result.Add(new DiagnosticDto("error", PlanCheck.Code, 1, 1, error));
         }
         return result;
+    }
+
+    /// <summary>
+    /// Throws when <paramref name="diagnostics"/> (of <paramref name="yaml"/>) say the text breaks a limit (a TF0040 error):
+    /// 413 when the text is larger than <see cref="WorkflowLimits.MaxDocumentBytes"/>, else 422.
+    /// </summary>
+    /// <exception cref="LimitExceededException">The text breaks a limit.</exception>
+    public static void RejectBeyondLimits(string yaml, IReadOnlyList<DiagnosticDto> diagnostics)
+    {
+        var limits = diagnostics.Where(d => d.Code == DiagnosticCodes.Limit && d.Severity == "error").ToList();
+        if (limits.Count == 0)
+        {
+            return;
+        }
+        var status = Encoding.UTF8.GetByteCount(yaml) > WorkflowLimits.MaxDocumentBytes ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status422UnprocessableEntity;
+        throw new LimitExceededException(status, $"{limits[0].Line}:{limits[0].Column}: {limits[0].Message}", limits);
     }
 
     /// <summary>True when <paramref name="name"/> has the allowed form (<see cref="NamePattern"/>).</summary>
@@ -134,20 +195,31 @@ public sealed partial class WorkflowLibrary(ServerOptions options, ActivityCatal
         return path;
     }
 
-    private static WorkflowFileInfo Describe(string file, string name)
+    /// <summary>A file's title and description, parsed once per version (last write time and size) of the file.</summary>
+    private WorkflowFileInfo Describe(string file, string name)
     {
         var info = new FileInfo(file);
+        var version = (info.LastWriteTimeUtc, info.Length);
+        if (_described.TryGetValue(file, out var known) && known.Version == version)
+        {
+            return known.Info;
+        }
         string? title = null, description = null;
         try
         {
-            var workflow = WorkflowParser.TryParse(File.ReadAllText(file), []);
-            title = workflow?.Name;
-            description = workflow?.Description;
+            if (WorkflowText.TryRead(file, out var text, out _))
+            {
+                var workflow = WorkflowParser.TryParse(text, []);
+                title = workflow?.Name;
+                description = workflow?.Description;
+            }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
-        return new WorkflowFileInfo(name, title, description, info.LastWriteTimeUtc, info.Length);
+        var described = new WorkflowFileInfo(name, title, description, info.LastWriteTimeUtc, info.Length);
+        _described[file] = (version, described);
+        return described;
     }
 
     private static DiagnosticDto ToDto(Diagnostic d) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TbrmFlow.Abstractions.Artifacts;
 
 namespace TbrmFlow.Torch.Checkpoints;
 
@@ -55,7 +56,7 @@ public sealed record TrainingState
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new InvalidDataException($"{path}: {JsonLines.Describe(e)}", e);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TbrmFlow.Abstractions.Artifacts;
 
 namespace TbrmFlow.Torch.Models;
 
@@ -112,7 +113,7 @@ public sealed record ModelConfig
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: invalid JSON: {e.Message}", e);
+            throw new InvalidDataException($"{path}: invalid JSON: {JsonLines.Describe(e)}", e);
         }
         try
         {

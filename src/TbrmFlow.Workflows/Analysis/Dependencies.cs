@@ -16,10 +16,7 @@ public static class Dependencies
     public static IReadOnlyList<string> Of(StageDefinition stage, JsonObject? cell, JsonObject scope)
     {
         var result = new List<string>(stage.Needs);
-        var local = new JsonObject(scope.Where(kv => kv.Key != "matrix").Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())))
-        {
-            ["matrix"] = cell?.DeepClone() ?? new JsonObject(),
-        };
+        var matrix = cell ?? [];
         if (stage.Repeat is { } repeat)
         {
             var own = repeat.Stages.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
@@ -43,18 +40,18 @@ public static class Dependencies
                 texts.AddRange(Template.Strings(sub.If).Select(s => s.Text));
                 result.AddRange(sub.Needs);
             }
-            result.AddRange(Keys(texts, local));
+            result.AddRange(Keys(texts, scope, matrix));
             result.RemoveAll(own.Contains);
         }
         else
         {
-            result.AddRange(Keys(Template.Strings(stage.With).Concat(Template.Strings(stage.If)).Select(s => s.Text), local));
+            result.AddRange(Keys(Template.Strings(stage.With).Concat(Template.Strings(stage.If)).Select(s => s.Text), scope, matrix));
         }
         return [.. result.Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>Stage keys referenced by template strings, evaluated where dynamic.</summary>
-    public static IEnumerable<string> Keys(IEnumerable<string> templates, JsonObject scope)
+    /// <summary>Stage keys referenced by template strings, evaluated where dynamic (in <paramref name="scope"/> with <c>matrix</c> = <paramref name="cell"/>).</summary>
+    public static IEnumerable<string> Keys(IEnumerable<string> templates, JsonObject scope, JsonObject cell)
     {
         foreach (var text in templates)
         {
@@ -75,7 +72,7 @@ public static class Dependencies
                     {
                         yield return r.Name;
                     }
-                    else if (TryKey(r.Key!, scope, out var key))
+                    else if (TryKey(r.Key!, scope, cell, out var key))
                     {
                         yield return key;
                     }
@@ -84,12 +81,12 @@ public static class Dependencies
         }
     }
 
-    /// <summary>Evaluates a <c>stages[expr]</c> key; false when it cannot be evaluated from params and matrix alone.</summary>
-    public static bool TryKey(Expr key, JsonObject scope, out string value)
+    /// <summary>Evaluates a <c>stages[expr]</c> key in <paramref name="scope"/> with <c>matrix</c> = <paramref name="cell"/>; false when it cannot be evaluated from params and matrix alone.</summary>
+    public static bool TryKey(Expr key, JsonObject scope, JsonObject cell, out string value)
     {
         try
         {
-            value = ExpressionEvaluator.Stringify(ExpressionEvaluator.Evaluate(key, scope));
+            value = ExpressionEvaluator.Stringify(ExpressionEvaluator.Evaluate(key, scope, "matrix", cell));
             return true;
         }
         catch (ExpressionException)

@@ -13,21 +13,45 @@ namespace TbrmFlow.Workflows.Expressions;
 public static class ExpressionEvaluator
 {
     /// <summary>Evaluates <paramref name="expr"/>; errors carry the offset of the failing node.</summary>
-    public static JsonNode? Evaluate(Expr expr, JsonObject scope) => expr switch
+    public static JsonNode? Evaluate(Expr expr, JsonObject scope) => new Evaluation(scope, null, null).Run(expr);
+
+    /// <summary>
+    /// Evaluates <paramref name="expr"/> in <paramref name="scope"/> with the context <paramref name="name"/> set to
+    /// <paramref name="value"/> (added or replaced), without copying the scope.
+    /// </summary>
+    public static JsonNode? Evaluate(Expr expr, JsonObject scope, string name, JsonNode? value) => new Evaluation(scope, name, value).Run(expr);
+
+    /// <summary>One evaluation: the scope and an optional extra context. Recursion depth is the tree's, bounded by the parser.</summary>
+    private sealed class Evaluation(JsonObject scope, string? extraName, JsonNode? extraValue)
     {
-        Expr.Literal l => l.Value,
-        Expr.Name n => scope.TryGetPropertyValue(n.Identifier, out var root)
-            ? root
-            : throw new ExpressionException($"unknown name '{n.Identifier}' (known: {string.Join(", ", scope.Select(p => p.Key))})", n.Position),
-        Expr.Member m => Access(Evaluate(m.Target, scope), m.MemberName, m.Position),
-        Expr.Index i => Index(Evaluate(i.Target, scope), Evaluate(i.Key, scope), i.Key.Position),
-        Expr.Unary u => Unary(u, Evaluate(u.Operand, scope)),
-        Expr.Binary { Operator: "&&" } b => Values.Truthy(Evaluate(b.Left, scope)) ? Evaluate(b.Right, scope) : Evaluate(b.Left, scope),
-        Expr.Binary { Operator: "||" } b => Values.Truthy(Evaluate(b.Left, scope)) ? Evaluate(b.Left, scope) : Evaluate(b.Right, scope),
-        Expr.Binary b => Binary(b, Evaluate(b.Left, scope), Evaluate(b.Right, scope)),
-        Expr.Call c => Functions.Call(c, [.. c.Arguments.Select(a => Evaluate(a, scope))]),
-        _ => throw new ExpressionException("unsupported expression", expr.Position),
-    };
+        public JsonNode? Run(Expr expr) => expr switch
+        {
+            Expr.Literal l => l.Value,
+            Expr.Name n => Lookup(n),
+            Expr.Member m => Access(Run(m.Target), m.MemberName, m.Position),
+            Expr.Index i => Index(Run(i.Target), Run(i.Key), i.Key.Position),
+            Expr.Unary u => Unary(u, Run(u.Operand)),
+            Expr.Binary { Operator: "&&" } b => Run(b.Left) is var l && Values.Truthy(l) ? Run(b.Right) : l,
+            Expr.Binary { Operator: "||" } b => Run(b.Left) is var l && Values.Truthy(l) ? l : Run(b.Right),
+            Expr.Binary b => Binary(b, Run(b.Left), Run(b.Right)),
+            Expr.Call c => Functions.Call(c, [.. c.Arguments.Select(Run)]),
+            _ => throw new ExpressionException("unsupported expression", expr.Position),
+        };
+
+        private JsonNode? Lookup(Expr.Name n)
+        {
+            if (extraName is not null && n.Identifier == extraName)
+            {
+                return extraValue;
+            }
+            if (scope.TryGetPropertyValue(n.Identifier, out var root))
+            {
+                return root;
+            }
+            var known = scope.Select(p => p.Key).Append(extraName).OfType<string>().Distinct();
+            throw new ExpressionException($"unknown name '{n.Identifier}' (known: {string.Join(", ", known)})", n.Position);
+        }
+    }
 
     private static JsonNode? Access(JsonNode? target, string name, int position)
     {
@@ -70,8 +94,25 @@ public static class ExpressionEvaluator
     private static JsonValue? Unary(Expr.Unary u, JsonNode? operand) => u.Operator switch
     {
         "!" => JsonValue.Create(!Values.Truthy(operand)),
-        _ => Values.IsInteger(operand) ? JsonValue.Create(-Values.Integer(operand!)) : JsonValue.Create(-Values.Number(operand, u.Operand.Position)),
+        _ => Values.IsInteger(operand) ? Integer(() => checked(-Values.Integer(operand!)), u.Position) : Real(-Values.Number(operand, u.Operand.Position), u.Position),
     };
+
+    /// <summary>64-bit integer arithmetic that reports overflow instead of wrapping.</summary>
+    private static JsonValue Integer(Func<long> compute, int position)
+    {
+        try
+        {
+            return JsonValue.Create(compute());
+        }
+        catch (OverflowException)
+        {
+            throw new ExpressionException("integer overflow (integers are 64-bit)", position);
+        }
+    }
+
+    /// <summary>A float result; infinity and NaN have no JSON form, so they are errors.</summary>
+    private static JsonValue Real(double value, int position) =>
+        double.IsFinite(value) ? JsonValue.Create(value) : throw new ExpressionException($"the result is {value}, not a finite number", position);
 
     private static JsonValue? Binary(Expr.Binary b, JsonNode? left, JsonNode? right)
     {
@@ -93,19 +134,19 @@ public static class ExpressionEvaluator
             var ri = Values.Integer(right!);
             return b.Operator switch
             {
-                "+" => JsonValue.Create(li + ri),
-                "-" => JsonValue.Create(li - ri),
-                "*" => JsonValue.Create(li * ri),
-                _ => ri == 0 ? throw new ExpressionException("modulo by zero", b.Position) : JsonValue.Create(li % ri),
+                "+" => Integer(() => checked(li + ri), b.Position),
+                "-" => Integer(() => checked(li - ri), b.Position),
+                "*" => Integer(() => checked(li * ri), b.Position),
+                _ => ri == 0 ? throw new ExpressionException("modulo by zero", b.Position) : Integer(() => li % ri, b.Position),
             };
         }
         return b.Operator switch
         {
-            "+" => JsonValue.Create(l + r),
-            "-" => JsonValue.Create(l - r),
-            "*" => JsonValue.Create(l * r),
-            "/" => r == 0 ? throw new ExpressionException("division by zero", b.Position) : JsonValue.Create(l / r),
-            "%" => r == 0 ? throw new ExpressionException("modulo by zero", b.Position) : JsonValue.Create(l % r),
+            "+" => Real(l + r, b.Position),
+            "-" => Real(l - r, b.Position),
+            "*" => Real(l * r, b.Position),
+            "/" => r == 0 ? throw new ExpressionException("division by zero", b.Position) : Real(l / r, b.Position),
+            "%" => r == 0 ? throw new ExpressionException("modulo by zero", b.Position) : Real(l % r, b.Position),
             _ => throw new ExpressionException($"unknown operator '{b.Operator}'", b.Position),
         };
     }

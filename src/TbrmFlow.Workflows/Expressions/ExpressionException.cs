@@ -18,4 +18,10 @@ public sealed class ExpressionException : Exception
 
     /// <summary>0-based offset into the expression text where the problem is.</summary>
     public int Position { get; }
+
+    /// <summary>True when the expression breaks one of the <see cref="Parsing.WorkflowLimits"/> rather than the grammar (reported as TF0040).</summary>
+    public bool IsLimit { get; init; }
+
+    /// <summary>A limit error at <paramref name="position"/>.</summary>
+    public static ExpressionException Limit(string message, int position) => new(message, position) { IsLimit = true };
 }

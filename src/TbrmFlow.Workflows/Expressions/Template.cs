@@ -12,7 +12,11 @@ namespace TbrmFlow.Workflows.Expressions;
 /// </summary>
 public sealed class Template
 {
+    /// <summary>Characters of template text the parse cache holds at most before it starts over (a server parses texts from every request).</summary>
+    private const long MaxCachedChars = 4 * 1024 * 1024;
+
     private static readonly ConcurrentDictionary<string, Template> Cache = new(StringComparer.Ordinal);
+    private static long _cachedChars;
 
     private Template(string text, IReadOnlyList<Segment> segments)
     {
@@ -39,7 +43,20 @@ public sealed class Template
     public static bool Contains(string text) => text.Contains("${{", StringComparison.Ordinal);
 
     /// <summary>Parses (cached) a template; throws <see cref="ExpressionException"/> with the offset in the whole text.</summary>
-    public static Template Parse(string text) => Cache.TryGetValue(text, out var t) ? t : Cache.GetOrAdd(text, ParseUncached(text));
+    public static Template Parse(string text)
+    {
+        if (Cache.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+        var parsed = ParseUncached(text);
+        if (Interlocked.Add(ref _cachedChars, text.Length) > MaxCachedChars)
+        {
+            Cache.Clear();
+            Interlocked.Exchange(ref _cachedChars, text.Length);
+        }
+        return Cache.GetOrAdd(text, parsed);
+    }
 
     private static Template ParseUncached(string text)
     {
@@ -73,7 +90,7 @@ public sealed class Template
             }
             catch (ExpressionException e)
             {
-                throw new ExpressionException(e.Message, start + e.Position);
+                throw new ExpressionException(e.Message, start + e.Position) { IsLimit = e.IsLimit };
             }
             i = end + 2;
         }

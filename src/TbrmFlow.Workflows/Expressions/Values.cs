@@ -71,9 +71,9 @@ internal static class Values
         JsonArray => "a list",
         JsonValue j => j.GetValueKind() switch
         {
-            JsonValueKind.String => $"the string '{j.GetValue<string>()}'",
+            JsonValueKind.String => $"the string '{Parsing.ShortJson.Cut(j.GetValue<string>(), 80)}'",
             JsonValueKind.Number => $"the number {ToText(j)}",
-            _ => $"the value {j.ToJsonString()}",
+            _ => $"the value {Parsing.ShortJson.Of(j)}",
         },
         _ => "a value",
     };

@@ -8,6 +8,10 @@ public sealed record RetryPolicy(int Attempts, TimeSpan Backoff)
     /// <summary>One attempt, no retry.</summary>
     public static RetryPolicy None { get; } = new(1, TimeSpan.FromSeconds(1));
 
-    /// <summary>The wait before attempt <paramref name="nextAttempt"/> (2, 3, ...).</summary>
-    public TimeSpan DelayBefore(int nextAttempt) => Backoff * Math.Pow(2, Math.Max(0, nextAttempt - 2));
+    /// <summary>The wait before attempt <paramref name="nextAttempt"/> (2, 3, ...), at most <see cref="Parsing.WorkflowLimits.MaxDuration"/>.</summary>
+    public TimeSpan DelayBefore(int nextAttempt)
+    {
+        var seconds = Backoff.TotalSeconds * Math.Pow(2, Math.Max(0, nextAttempt - 2));
+        return TimeSpan.FromSeconds(Math.Min(seconds, Parsing.WorkflowLimits.MaxDurationSeconds));
+    }
 }

@@ -50,6 +50,21 @@ public sealed record StageDefinition
     /// <summary>Positions of the stage's fields and values by dotted path (<c>uses</c>, <c>with.seed</c>, <c>matrix.policy</c>, <c>if</c>).</summary>
     public IReadOnlyDictionary<string, SourceLocation> Locations { get; init; } = new Dictionary<string, SourceLocation>();
 
-    /// <summary>The position of a field, falling back to the stage's own.</summary>
-    public SourceLocation LocationOf(string path) => Locations.TryGetValue(path, out var l) ? l : Location;
+    /// <summary>The position of a field; else of the nearest enclosing field that has one (<c>with.a[2].b</c>, <c>with.a[2]</c>, <c>with.a</c> ...); else the stage's own.</summary>
+    public SourceLocation LocationOf(string path)
+    {
+        while (true)
+        {
+            if (Locations.TryGetValue(path, out var l))
+            {
+                return l;
+            }
+            var cut = path.AsSpan().LastIndexOfAny('.', '[');
+            if (cut <= 0)
+            {
+                return Location;
+            }
+            path = path[..cut];
+        }
+    }
 }

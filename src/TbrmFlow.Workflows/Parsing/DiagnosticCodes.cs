@@ -43,6 +43,8 @@ public static class DiagnosticCodes
     public const string Matrix = "TF0030";
     /// <summary>A repeat stage is malformed (no count or until, until without max, next for unknown carry ...).</summary>
     public const string Repeat = "TF0031";
+    /// <summary>A documented limit is exceeded (size, nesting, alias expansion, matrix cells, repeat count ...); see <see cref="WorkflowLimits"/>.</summary>
+    public const string Limit = "TF0040";
     /// <summary>Warning: a declared parameter is never used.</summary>
     public const string UnusedParam = "TF0901";
 }

@@ -12,11 +12,11 @@ public static class ParamValues
     {
         if (param.Type is { } type && value is not null && !Fits(type, value))
         {
-            return $"must be {Article(type)}, got {value.ToJsonString()}";
+            return $"must be {Article(type)}, got {ShortJson.Of(value)}";
         }
         if (param.Allowed is { } allowed && !allowed.Any(a => JsonNode.DeepEquals(a, value)))
         {
-            return $"must be one of {string.Join(", ", allowed.Select(a => a?.ToJsonString() ?? "null"))}, got {value?.ToJsonString() ?? "null"}";
+            return $"must be one of {string.Join(", ", allowed.Take(20).Select(a => ShortJson.Of(a)))}{(allowed.Count > 20 ? ", …" : "")}, got {ShortJson.Of(value)}";
         }
         return null;
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using TbrmFlow.Workflows.Model;
 using TbrmFlow.Workflows.Yaml;
 
@@ -77,19 +79,33 @@ internal sealed class ParseState(List<Diagnostic> diagnostics)
         return null;
     }
 
-    /// <summary>A plain integer (or null when absent); reports anything else.</summary>
-    public int? Int(YMapping map, string key, int min)
+    /// <summary>A limit error (TF0040).</summary>
+    public void Limit(string message, SourceLocation at) => Error(DiagnosticCodes.Limit, message, at);
+
+    /// <summary>A plain integer (or null when absent); reports anything else, and a number above <paramref name="max"/> as the limit <paramref name="limit"/>.</summary>
+    public int? Int(YMapping map, string key, int min, int max = int.MaxValue, string limit = "")
     {
         var node = map.Get(key);
         if (node is null)
         {
             return null;
         }
-        if (node is YScalar { Plain: true } s && int.TryParse(s.Value, out var n) && n >= min)
+        return node is YScalar { Plain: true } s ? Int(s, key, min, max, limit) : Int(new YScalar(node.Start, "", false), key, min, max, limit);
+    }
+
+    /// <summary>A scalar as an integer in [<paramref name="min"/>, <paramref name="max"/>]; reports anything else (null then).</summary>
+    public int? Int(YScalar s, string key, int min, int max, string limit)
+    {
+        if (s.Plain && BigInteger.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min)
         {
-            return n;
+            if (n <= max)
+            {
+                return (int)n;
+            }
+            Limit($"'{key}' is {ShortJson.Cut(s.Value, 40)}; at most {max} {WorkflowLimits.Cite(limit, max)}", s.Start);
+            return null;
         }
-        Error(DiagnosticCodes.BadValue, $"'{key}' must be an integer >= {min}", node.Start);
+        Error(DiagnosticCodes.BadValue, $"'{key}' must be an integer >= {min}", s.Start);
         return null;
     }
 
@@ -100,7 +116,7 @@ internal sealed class ParseState(List<Diagnostic> diagnostics)
         {
             return null;
         }
-        if (node is YScalar { Plain: true } s && double.TryParse(s.Value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0)
+        if (node is YScalar { Plain: true } s && double.TryParse(s.Value, CultureInfo.InvariantCulture, out var n) && n >= 0 && double.IsFinite(n))
         {
             return n;
         }
@@ -131,7 +147,12 @@ internal sealed class ParseState(List<Diagnostic> diagnostics)
         }
         if (node is YScalar s && Durations.TryParse(s.Value, out var t))
         {
-            return t;
+            if (t <= WorkflowLimits.MaxDuration)
+            {
+                return t;
+            }
+            Limit($"'{key}' is longer than {WorkflowLimits.MaxDuration.TotalDays:0} days {WorkflowLimits.Cite(nameof(WorkflowLimits.MaxDurationSeconds), WorkflowLimits.MaxDurationSeconds)}", node.Start);
+            return null;
         }
         Error(DiagnosticCodes.BadValue, $"'{key}' must be a duration such as 90, 30s, 5m, 2h or 1h30m", node.Start);
         return null;

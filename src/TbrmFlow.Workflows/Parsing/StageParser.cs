@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using TbrmFlow.Workflows.Model;
@@ -16,11 +17,23 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
     private static readonly string[] ResourceKeys = ["gpu", "cpu", "memory_gb", "queue"];
     private static readonly string[] RepeatOnlyKeys = ["until", "max", "carry", "stages", "next"];
 
+    /// <summary>Longest field path whose children get positions of their own.</summary>
+    private const int MaxRecordedPath = 1024;
+
+    /// <summary>Stages parsed so far at every level, held to <see cref="WorkflowLimits.MaxStages"/>.</summary>
+    private int _stageCount;
+
     public List<StageDefinition> ParseAll(YMapping stages)
     {
         var result = new List<StageDefinition>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in stages.Entries)
         {
+            if (++_stageCount > WorkflowLimits.MaxStages)
+            {
+                p.Limit($"more than {WorkflowLimits.MaxStages} stages (sub-stages included); split the workflow {WorkflowLimits.Cite(nameof(WorkflowLimits.MaxStages), WorkflowLimits.MaxStages)}", key.Start);
+                break;
+            }
             if (!StageId().IsMatch(key.Value))
             {
                 p.Error(DiagnosticCodes.BadName, $"stage id '{key.Value}' must match [a-z][a-z0-9_-]*", key.Start);
@@ -30,7 +43,7 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
                 p.Error(DiagnosticCodes.BadValue, $"stage '{key.Value}' must be a mapping with 'uses:' (or 'repeat:')", value.Start);
                 continue;
             }
-            if (result.Any(s => s.Id == key.Value))
+            if (!ids.Add(key.Value))
             {
                 continue; // reported as a duplicate key
             }
@@ -44,9 +57,15 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
         var id = key.Value;
         p.CheckKeys(map, StageKeys, $"stage '{id}'");
         var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var recorded = new HashSet<YNode>(ReferenceEqualityComparer.Instance);
         foreach (var (k, v) in map.Entries)
         {
-            Record(k.Value, v, locations);
+            if (k.Value == "stages")
+            {
+                locations.TryAdd(k.Value, v.Start); // sub-stages record their own positions
+                continue;
+            }
+            Record(k.Value, v, locations, recorded);
         }
 
         var isRepeat = map.Get("repeat") is not null || map.Get("until") is not null;
@@ -143,11 +162,13 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
         {
             case null:
                 return RetryPolicy.None;
-            case YScalar { Plain: true } s when int.TryParse(s.Value, out var n) && n >= 1:
-                return RetryPolicy.None with { Attempts = n };
+            case YScalar { Plain: true } s when BigInteger.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= 1:
+                return RetryPolicy.None with { Attempts = p.Int(s, "retry", 1, WorkflowLimits.MaxRetryAttempts, nameof(WorkflowLimits.MaxRetryAttempts)) ?? 1 };
             case YMapping map:
                 p.CheckKeys(map, RetryKeys, "retry");
-                return new RetryPolicy(p.Int(map, "attempts", 1) ?? 1, p.Duration(map.Get("backoff"), "backoff") ?? RetryPolicy.None.Backoff);
+                return new RetryPolicy(
+                    p.Int(map, "attempts", 1, WorkflowLimits.MaxRetryAttempts, nameof(WorkflowLimits.MaxRetryAttempts)) ?? 1,
+                    p.Duration(map.Get("backoff"), "backoff") ?? RetryPolicy.None.Backoff);
             default:
                 p.Error(DiagnosticCodes.BadValue, "'retry' must be a number of attempts or {attempts, backoff}", node.Start);
                 return RetryPolicy.None;
@@ -189,7 +210,17 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
                     p.Error(DiagnosticCodes.Matrix, $"matrix '{key.Value}' must be a list of mappings (key: value)", value.Start);
                     continue;
                 }
+                if (entries.Count > WorkflowLimits.MaxMatrixCells)
+                {
+                    p.Limit($"matrix '{key.Value}' has {entries.Count} entries; at most {WorkflowLimits.MaxMatrixCells} {WorkflowLimits.Cite(nameof(WorkflowLimits.MaxMatrixCells), WorkflowLimits.MaxMatrixCells)}", value.Start);
+                    continue;
+                }
                 (key.Value == "include" ? include : exclude).AddRange(entries.Select(e => (JsonObject)YamlToJson.FromTree(e)!));
+                continue;
+            }
+            if (value is YSequence { Items.Count: > WorkflowLimits.MaxMatrixCells } tooMany)
+            {
+                p.Limit($"matrix axis '{key.Value}' has {tooMany.Items.Count} values; at most {WorkflowLimits.MaxMatrixCells} {WorkflowLimits.Cite(nameof(WorkflowLimits.MaxMatrixCells), WorkflowLimits.MaxMatrixCells)}", value.Start);
                 continue;
             }
             var json = YamlToJson.FromTree(value);
@@ -223,13 +254,18 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
         {
             count = YamlToJson.FromTree(r);
             var ok = count is JsonValue v && (v.TryGetValue<long>(out var n) && n >= 1 || v.TryGetValue<string>(out var s) && Expressions.Template.Contains(s));
+            if (r is YScalar { Plain: true } number && BigInteger.TryParse(number.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big) && big >= 1)
+            {
+                ok = true;
+                p.Int(number, "repeat", 1, WorkflowLimits.MaxRepeatCount, nameof(WorkflowLimits.MaxRepeatCount));
+            }
             if (!ok)
             {
                 p.Error(DiagnosticCodes.Repeat, $"stage '{id}': 'repeat' must be a count >= 1 (or an expression); use 'until:' with 'max:' for a condition", r.Start);
             }
         }
         var until = p.String(map, "until");
-        var max = p.Int(map, "max", 1);
+        var max = p.Int(map, "max", 1, WorkflowLimits.MaxRepeatCount, nameof(WorkflowLimits.MaxRepeatCount));
         if (until is not null && max is null)
         {
             p.Error(DiagnosticCodes.Repeat, $"stage '{id}': 'until' needs 'max:' (an upper bound on iterations)", map.Key("until")!.Start);
@@ -272,21 +308,30 @@ internal sealed partial class StageParser(ParseState p, YMapping? defaults)
         return [];
     }
 
-    private static void Record(string path, YNode node, Dictionary<string, SourceLocation> locations)
+    /// <summary>
+    /// Positions by path. A node repeated by an alias is entered once (its later paths resolve to the alias's own
+    /// position through <see cref="StageDefinition.LocationOf"/>'s prefix fallback), and paths stop growing past
+    /// <see cref="MaxRecordedPath"/> characters, so the table stays as small as the text.
+    /// </summary>
+    private static void Record(string path, YNode node, Dictionary<string, SourceLocation> locations, HashSet<YNode> recorded)
     {
         locations.TryAdd(path, node.Start);
+        if (path.Length > MaxRecordedPath || !recorded.Add(node))
+        {
+            return;
+        }
         switch (node)
         {
             case YMapping map:
                 foreach (var (k, v) in map.Entries)
                 {
-                    Record(path + "." + k.Value, v, locations);
+                    Record(path + "." + k.Value, v, locations, recorded);
                 }
                 break;
             case YSequence seq:
                 for (var i = 0; i < seq.Items.Count; i++)
                 {
-                    Record($"{path}[{i}]", seq.Items[i], locations);
+                    Record($"{path}[{i}]", seq.Items[i], locations, recorded);
                 }
                 break;
         }

@@ -3,6 +3,9 @@ namespace TbrmFlow.Workflows.Parsing;
 /// <summary>"Did you mean" help: the closest candidate by edit distance, when it is close enough.</summary>
 public static class Suggest
 {
+    /// <summary>Words longer than this get no suggestion.</summary>
+    private const int MaxWordLength = 200;
+
     /// <summary>Returns <c>; did you mean 'x'?</c> or an empty string.</summary>
     public static string DidYouMean(string word, IEnumerable<string> candidates)
     {
@@ -13,18 +16,30 @@ public static class Suggest
     /// <summary>The closest candidate within a distance of max(2, length/3), or null.</summary>
     public static string? Closest(string word, IEnumerable<string> candidates)
     {
+        // The distance is at least the difference in length, so far longer or shorter candidates are skipped
+        // unmeasured, and so is every word longer than an identifier could sensibly be (measuring costs length squared).
+        var allowed = Math.Max(2, word.Length / 3);
+        if (word.Length > MaxWordLength)
+        {
+            return null;
+        }
+        var lower = word.ToLowerInvariant();
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var c in candidates)
         {
-            var d = Distance(word.ToLowerInvariant(), c.ToLowerInvariant());
+            if (Math.Abs(c.Length - word.Length) > allowed)
+            {
+                continue;
+            }
+            var d = Distance(lower, c.ToLowerInvariant());
             if (d < bestDistance)
             {
                 best = c;
                 bestDistance = d;
             }
         }
-        return best is not null && bestDistance <= Math.Max(2, word.Length / 3) ? best : null;
+        return best is not null && bestDistance <= allowed ? best : null;
     }
 
     /// <summary>Levenshtein distance.</summary>

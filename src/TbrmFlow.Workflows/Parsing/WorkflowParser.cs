@@ -19,7 +19,9 @@ public static partial class WorkflowParser
     /// <summary>Reads and parses a workflow file.</summary>
     /// <exception cref="WorkflowParseException">With every error found.</exception>
     public static WorkflowDefinition ParseFile(string path) =>
-        Parse(File.ReadAllText(path), path) with { SourceFile = Path.GetFullPath(path) };
+        WorkflowText.TryRead(path, out var text, out var error)
+            ? Parse(text, path) with { SourceFile = Path.GetFullPath(path) }
+            : throw new WorkflowParseException(path, [error!]);
 
     /// <summary>Parses workflow text; <paramref name="file"/> is used in messages.</summary>
     /// <exception cref="WorkflowParseException">With every error found.</exception>
@@ -36,11 +38,15 @@ public static partial class WorkflowParser
 
     /// <summary>
     /// Parses as much as it can, adding every problem to <paramref name="diagnostics"/>. Returns null
-    /// only when the text is not a YAML mapping at all.
+    /// only when the text is not a YAML mapping at all, or breaks a <see cref="WorkflowLimits">limit</see> of the YAML reader.
     /// </summary>
-    public static WorkflowDefinition? TryParse(string text, List<Diagnostic> diagnostics)
+    /// <param name="text">The workflow text.</param>
+    /// <param name="diagnostics">Where problems go.</param>
+    /// <param name="cancellationToken">Stops reading (the server bounds validation time with it).</param>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled.</exception>
+    public static WorkflowDefinition? TryParse(string text, List<Diagnostic> diagnostics, CancellationToken cancellationToken = default)
     {
-        var root = YamlTreeLoader.Load(text, diagnostics);
+        var root = YamlTreeLoader.Load(text, diagnostics, cancellationToken);
         if (root is null)
         {
             if (diagnostics.Count == 0)
@@ -112,9 +118,10 @@ public static partial class WorkflowParser
             p.Error(DiagnosticCodes.BadValue, "'params' must be a mapping of name: default or name: {type, default, description, allowed}", node.Start);
             return result;
         }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in map.Entries)
         {
-            if (result.Any(r => r.Name == key.Value))
+            if (!seen.Add(key.Value))
             {
                 continue; // reported as a duplicate key
             }

@@ -76,13 +76,13 @@ public static class InputTypes
         };
         if (!ok)
         {
-            return $"expects {Describe(type)}, got {value.ToJsonString()}";
+            return $"expects {Describe(type)}, got {Parsing.ShortJson.Of(value)}";
         }
         if (ElementType(type) is { } element)
         {
             if (value is not JsonArray list)
             {
-                return $"expects {Describe(type)}, got {value.ToJsonString()}";
+                return $"expects {Describe(type)}, got {Parsing.ShortJson.Of(value)}";
             }
             for (var i = 0; i < list.Count; i++)
             {

@@ -65,9 +65,10 @@ public sealed partial class WorkflowValidator
             }
             catch (ExpressionException e)
             {
-                Error(DiagnosticCodes.ExpressionSyntax, $"expression: {e.Message}", Offset(at, text, e.Position));
+                Error(e.IsLimit ? DiagnosticCodes.Limit : DiagnosticCodes.ExpressionSyntax, $"expression: {e.Message}", Offset(at, text, e.Position));
                 return;
             }
+            cancellationToken.ThrowIfCancellationRequested();
             foreach (var segment in template.Segments.Where(s => s.Expression is not null))
             {
                 foreach (var r in References.Find(segment.Expression!))
@@ -82,10 +83,10 @@ public sealed partial class WorkflowValidator
             switch (r.Context)
             {
                 case "params":
-                    var names = workflow.Params.Select(p => p.Name).ToList();
-                    if (r.Name is not null && !names.Contains(r.Name))
+                    var names = _paramNames;
+                    if (r.Name is not null && !_paramSet.Contains(r.Name))
                     {
-                        Error(DiagnosticCodes.UnknownParam, $"unknown parameter 'params.{r.Name}'{Suggest.DidYouMean(r.Name, names)}{(names.Count > 0 ? $" (params: {string.Join(", ", names)})" : "; declare it under 'params:'")}", at);
+                        Error(DiagnosticCodes.UnknownParam, $"unknown parameter 'params.{r.Name}'{Suggest.DidYouMean(r.Name, names)}{(names.Count > 0 ? $" (params: {string.Join(", ", names.Take(50))})" : "; declare it under 'params:'")}", at);
                     }
                     else if (r.Name is not null)
                     {
@@ -143,8 +144,7 @@ public sealed partial class WorkflowValidator
             {
                 foreach (var cell in ctx.Cells ?? [new JsonObject()])
                 {
-                    var scope = new JsonObject { ["params"] = _scope["params"]!.DeepClone(), ["run"] = _scope["run"]!.DeepClone(), ["matrix"] = cell.DeepClone() };
-                    if (!Dependencies.TryKey(r.Key!, scope, out var key))
+                    if (!Dependencies.TryKey(r.Key!, _scope, cell, out var key))
                     {
                         Error(DiagnosticCodes.UnknownName, "the key in 'stages[...]' must be computable from params and matrix values", at);
                         return;
@@ -194,6 +194,7 @@ public sealed partial class WorkflowValidator
         public void CheckCycles(IReadOnlyList<StageDefinition> stages, string repeatId)
         {
             string Key(string id) => repeatId.Length == 0 ? id : repeatId + "/" + id;
+            var keys = stages.Select(s => Key(s.Id)).ToHashSet(StringComparer.Ordinal);
             var state = new Dictionary<string, int>(StringComparer.Ordinal);
             var path = new List<string>();
             var reported = new HashSet<string>(StringComparer.Ordinal);
@@ -223,7 +224,7 @@ public sealed partial class WorkflowValidator
                 path.Add(node);
                 foreach (var next in _edges.GetValueOrDefault(node) ?? [])
                 {
-                    if (stages.Any(s => Key(s.Id) == next))
+                    if (keys.Contains(next))
                     {
                         Visit(next);
                     }

@@ -15,9 +15,12 @@ namespace TbrmFlow.Workflows.Validation;
 public sealed partial class WorkflowValidator(ActivityCatalog catalog)
 {
     /// <summary>Every problem in <paramref name="workflow"/>; empty when it may run.</summary>
-    public IReadOnlyList<Diagnostic> Validate(WorkflowDefinition workflow)
+    /// <param name="workflow">The parsed workflow.</param>
+    /// <param name="cancellationToken">Checked per stage and expression (the server bounds validation time with it).</param>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled.</exception>
+    public IReadOnlyList<Diagnostic> Validate(WorkflowDefinition workflow, CancellationToken cancellationToken = default)
     {
-        var run = new ValidationRun(workflow, catalog);
+        var run = new ValidationRun(workflow, catalog, cancellationToken);
         run.CheckStages(workflow.Stages, outer: [], loop: null, repeat: null, outerCells: null);
         run.CheckCycles(workflow.Stages, "");
         foreach (var p in workflow.Params.Where(p => !run.UsedParams.Contains(p.Name)))
@@ -27,21 +30,38 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
         return run.Diagnostics;
     }
 
-    /// <summary>Parses and validates text; diagnostics sorted by position. The workflow is null when it cannot run.</summary>
-    public static (WorkflowDefinition? Workflow, IReadOnlyList<Diagnostic> Diagnostics) Load(string text, ActivityCatalog catalog)
+    /// <summary>
+    /// Parses and validates text; diagnostics sorted by position, at most <see cref="WorkflowLimits.MaxDiagnostics"/> of them
+    /// and then one that counts the rest. The workflow is null when it cannot run.
+    /// </summary>
+    /// <param name="text">The workflow text.</param>
+    /// <param name="catalog">Known activities.</param>
+    /// <param name="cancellationToken">Stops parsing and validation (the server bounds validation time with it).</param>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled.</exception>
+    public static (WorkflowDefinition? Workflow, IReadOnlyList<Diagnostic> Diagnostics) Load(string text, ActivityCatalog catalog, CancellationToken cancellationToken = default)
     {
         var diagnostics = new List<Diagnostic>();
-        var workflow = WorkflowParser.TryParse(text, diagnostics);
+        var workflow = WorkflowParser.TryParse(text, diagnostics, cancellationToken);
         if (workflow is not null)
         {
-            diagnostics.AddRange(new WorkflowValidator(catalog).Validate(workflow));
+            diagnostics.AddRange(new WorkflowValidator(catalog).Validate(workflow, cancellationToken));
         }
         var sorted = diagnostics.Distinct().OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column).ToList();
-        return (sorted.Any(d => !d.IsWarning) ? null : workflow, sorted);
+        var runnable = sorted.All(d => d.IsWarning);
+        if (sorted.Count > WorkflowLimits.MaxDiagnostics)
+        {
+            // Limit errors (they explain the rest), other errors, then warnings, so that none hides behind many lesser ones; then back in file order.
+            var kept = sorted.OrderBy(d => d.IsWarning).ThenBy(d => d.Code != DiagnosticCodes.Limit).Take(WorkflowLimits.MaxDiagnostics).ToHashSet();
+            var first = sorted.First(d => !kept.Contains(d));
+            var more = sorted.Count - kept.Count;
+            sorted = [.. sorted.Where(kept.Contains), new Diagnostic(DiagnosticCodes.Limit,
+                $"{more} more problem(s) not shown, the first of them here {WorkflowLimits.Cite(nameof(WorkflowLimits.MaxDiagnostics), WorkflowLimits.MaxDiagnostics)}", first.Location, IsWarning: true)];
+        }
+        return (runnable ? workflow : null, sorted);
     }
 
     /// <summary>State of one validation: diagnostics, the params scope and the dependency edges found.</summary>
-    private sealed partial class ValidationRun(WorkflowDefinition workflow, ActivityCatalog catalog)
+    private sealed partial class ValidationRun(WorkflowDefinition workflow, ActivityCatalog catalog, CancellationToken cancellationToken)
     {
         public List<Diagnostic> Diagnostics { get; } = [];
 
@@ -59,6 +79,10 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
             ["run"] = new JsonObject { ["id"] = "validate" },
         };
 
+        /// <summary>Declared parameter names, in order and as a set.</summary>
+        private readonly List<string> _paramNames = [.. workflow.Params.Select(p => p.Name)];
+        private readonly HashSet<string> _paramSet = [.. workflow.Params.Select(p => p.Name)];
+
         private void Error(string code, string message, SourceLocation at) => Diagnostics.Add(new Diagnostic(code, message, at));
 
         /// <summary>Checks one level of stages (the top level, or one repeat's sub-stages).</summary>
@@ -70,6 +94,7 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
         public void CheckStages(IReadOnlyList<StageDefinition> stages, IReadOnlyList<StageDefinition> outer, JsonObject? loop, StageDefinition? repeat, List<JsonObject>? outerCells)
         {
             var visible = outer.Concat(stages).ToList();
+            var visibleIds = visible.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
             if (repeat is not null)
             {
                 foreach (var stage in stages)
@@ -79,11 +104,12 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
             }
             foreach (var stage in stages)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var key = EdgeKey(repeat, stage.Id);
                 Edges(key);
                 foreach (var (need, i) in stage.Needs.Select((n, i) => (n, i)))
                 {
-                    if (visible.All(s => s.Id != need))
+                    if (!visibleIds.Contains(need))
                     {
                         Error(DiagnosticCodes.UnknownStage, $"stage '{stage.Id}' needs unknown stage '{need}'{Suggest.DidYouMean(need, visible.Select(s => s.Id))}",
                             stage.LocationOf($"needs[{i}]") is var l && l != stage.Location ? l : stage.LocationOf("needs"));
@@ -98,7 +124,8 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
                     CheckRepeat(stage, r, visible.Where(s => s.Id != stage.Id).ToList(), loop, outerCells);
                     continue;
                 }
-                var cells = Combine(outerCells, CheckMatrix(stage));
+                var cells = Combine(stage, outerCells, CheckMatrix(stage));
+                CountInstances(stage, cells);
                 var ctx = new ExprContext(stage, visible, stages, cells, loop, repeat);
                 if (stage.Uses.Length > 0)
                 {
@@ -124,7 +151,8 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
         {
             var carryNames = new JsonObject(r.Carry.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)null)));
             carryNames["index"] = 0;
-            var cells = Combine(enclosingCells, CheckMatrix(stage));
+            var cells = Combine(stage, enclosingCells, CheckMatrix(stage));
+            CountInstances(stage, cells);
             var outerOnly = new ExprContext(stage, outer, [], cells, enclosingLoop, stage);
             foreach (var (path, text) in Template.Strings(r.Count))
             {
@@ -134,7 +162,10 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
             {
                 CheckTemplate(text, stage.LocationOf("carry." + path), outerOnly);
             }
+            var enclosingIterations = _iterations;
+            _iterations = NestedIterations(stage, r);
             CheckStages(r.Stages, outer, carryNames, stage, cells);
+            _iterations = enclosingIterations;
             var inner = new ExprContext(stage, outer.Concat(r.Stages).ToList(), r.Stages, cells, carryNames, stage);
             foreach (var (path, text) in Template.Strings(r.Next))
             {
@@ -152,16 +183,6 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
                 }
             }
             CheckCycles(r.Stages, stage.Id);
-        }
-
-        /// <summary>Each outer cell merged with each own cell (own keys win); either side alone when the other is null.</summary>
-        private static List<JsonObject>? Combine(List<JsonObject>? outer, List<JsonObject>? own)
-        {
-            if (outer is null || own is null)
-            {
-                return own ?? outer;
-            }
-            return [.. outer.SelectMany(o => own.Select(c => MatrixExpander.Merge(o, c)))];
         }
 
         private List<JsonObject>? CheckMatrix(StageDefinition stage)
@@ -201,7 +222,7 @@ public sealed partial class WorkflowValidator(ActivityCatalog catalog)
             }
             catch (ExpressionException e)
             {
-                Error(DiagnosticCodes.Matrix, $"stage '{stage.Id}': {e.Message}", stage.LocationOf("matrix"));
+                Error(e.IsLimit ? DiagnosticCodes.Limit : DiagnosticCodes.Matrix, $"stage '{stage.Id}': {e.Message}", stage.LocationOf("matrix"));
                 return null;
             }
         }

@@ -80,8 +80,8 @@ public sealed partial class RunView
     {
         // The workflow text as it ran (from the run store); the file only for records without it.
         var text = !string.IsNullOrEmpty(run.SourceText) ? run.SourceText
-            : run.SourceFile is { } file && File.Exists(file) ? File.ReadAllText(file)
-            : WorkflowLibrary.IsValidName(run.Summary.Workflow) ? Library.Read(run.Summary.Workflow) : null;
+            : run.SourceFile is { } file && File.Exists(file) && WorkflowText.TryRead(file, out var fromFile, out _) ? fromFile
+            : Library.ReadOrNull(run.Summary.Workflow);
         var parsed = text is null ? null : WorkflowParser.TryParse(text, []);
         if (parsed is not null)
         {
