@@ -1,3 +1,4 @@
+using TbrmFlow.Torch.Scoring;
 using static TorchSharp.torch;
 
 namespace TbrmFlow.Plugins.Rl.Losses;
@@ -6,6 +7,8 @@ namespace TbrmFlow.Plugins.Rl.Losses;
 /// Per-token quantities read off the logits at the response positions: log-probs of the taken
 /// tokens, the log-partition V(s) = logsumexp over the whole vocabulary, and the entropy. Logits are
 /// divided by the sampling temperature first, because that temperature defines Q (TBRM.md section 4).
+/// The math is <see cref="TokenLogits.Stats"/> (one copy); the training path applies it chunk by chunk
+/// through <see cref="TokenLogits.Compute"/>. These whole-tensor forms serve the loss tests.
 /// </summary>
 public static class TokenScores
 {
@@ -13,22 +16,19 @@ public static class TokenScores
     /// Log-probs of the taken tokens and the log-partition at each position.
     /// logits: [B, T, V] (position t predicts response token t); tokens: [B, T] int64.
     /// Returns logProbs [B, T] = z(s_t, a_t) - V(s_t) and lse [B, T] = V(s_t), both with gradient.
-    /// Only the [B, T, V] input is materialised (plus one scaled copy when temperature != 1).
+    /// Computed in float32 (float64 for float64 logits).
     /// </summary>
     public static (Tensor LogProbs, Tensor Lse) LogProbsAndLse(Tensor logits, Tensor tokens, double temperature = 1.0)
     {
-        var z = temperature == 1.0 ? logits : logits / temperature;       // [B, T, V]
-        var lse = z.logsumexp(-1);                                         // [B, T]
-        var taken = z.gather(-1, tokens.unsqueeze(-1)).squeeze(-1);        // [B, T]
-        return (taken - lse, lse);
+        var stats = TokenLogits.Stats(logits, tokens, temperature, null, EntropyMode.None, entropyGradient: false); // [B, T, 2]
+        return (stats.select(-1, 0), stats.select(-1, 1));
     }
 
     /// <summary>Entropy of the temperature-scaled distribution. logits: [B, T, V] -> [B, T].</summary>
     public static Tensor Entropy(Tensor logits, double temperature = 1.0)
     {
-        var z = temperature == 1.0 ? logits : logits / temperature;       // [B, T, V]
-        var logp = z.log_softmax(-1);                                      // [B, T, V]
-        return -(logp.exp() * logp).sum(-1);                               // [B, T]
+        using var tokens = zeros(logits.shape[..^1], ScalarType.Int64, logits.device);   // [B, T] (any token will do)
+        return TokenLogits.Stats(logits, tokens, temperature, null, EntropyMode.WithGradient, entropyGradient: true).select(-1, 2);
     }
 
     /// <summary>

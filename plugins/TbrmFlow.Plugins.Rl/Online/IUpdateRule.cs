@@ -31,6 +31,12 @@ public interface IUpdateRule : IDisposable
     /// </summary>
     bool TokenMean => false;
 
+    /// <summary>
+    /// Whether <see cref="Loss"/> uses the entropy with gradient (PPO's entropy bonus); otherwise the entropy is
+    /// computed without gradient, for logging only, and no [B, T, V] tensors are kept for it.
+    /// </summary>
+    bool EntropyGradient => false;
+
     /// <summary>Whether <see cref="Loss"/> needs V_ref(s_1) in <c>rows["ref_vs1"]</c>.</summary>
     bool NeedsReferenceVs1 => false;
 

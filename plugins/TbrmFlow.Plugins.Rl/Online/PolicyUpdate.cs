@@ -2,6 +2,7 @@ using TbrmFlow.Plugins.Rl.Losses;
 using TbrmFlow.Plugins.Rl.Policy;
 using TbrmFlow.Plugins.Rl.Training;
 using TbrmFlow.Torch.Models;
+using TbrmFlow.Torch.Scoring;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -31,7 +32,7 @@ public static class PolicyUpdate
         Tensor refVs1;
         using (no_grad())
         {
-            var refScores = PolicyScoring.Score(reference, batch, temperature, withEntropy: false);
+            var refScores = PolicyScoring.Score(reference, batch, temperature, EntropyMode.None);
             refLogProbs = refScores.LogProbs;                                                   // [B, T]
             refVs1 = refScores.Lse.select(1, 0);                                                // [B]
         }
@@ -55,7 +56,7 @@ public static class PolicyUpdate
             var count = Math.Min(micro, size - start);
             var part = batch.Rows(start, count);
             var partRows = rows.ToDictionary(kv => kv.Key, kv => kv.Value.narrow(0, start, count));
-            var outputs = PolicyScoring.Score(model, part, temperature);
+            var outputs = PolicyScoring.Score(model, part, temperature, rule.EntropyGradient ? EntropyMode.WithGradient : EntropyMode.Detached);
             var result = rule.Loss(part, outputs, partRows["ref_lp"], partRows);
             // The rule's aggregation decides the weight, so that the accumulated gradient equals the whole batch's.
             var tokenWeight = part.Mask.sum() / totalTokens;                                   // scalar tensor, no host read

@@ -40,6 +40,9 @@ public sealed class PpoRule : IUpdateRule
     public bool TokenMean => true;
 
     /// <inheritdoc />
+    public bool EntropyGradient => _settings.EntropyCoef != 0;
+
+    /// <inheritdoc />
     public (Dictionary<string, Tensor> Rows, Dictionary<string, Tensor> Metrics) Prepare(TrajectoryBatch batch, Tensor refLogProbs)
     {
         using var noGrad = no_grad();
@@ -55,7 +58,7 @@ public sealed class PpoRule : IUpdateRule
     /// <inheritdoc />
     public LossResult Loss(TrajectoryBatch micro, PolicyOutputs policy, Tensor refLogProbs, IReadOnlyDictionary<string, Tensor> rows)
     {
-        var actor = PpoLoss.Actor(policy.LogProbs, micro.OldLogProbs, rows["adv"], policy.Entropy!, micro.Mask, _settings.Clip, _settings.EntropyCoef);
+        var actor = PpoLoss.Actor(policy.LogProbs, micro.OldLogProbs, rows["adv"], policy.Entropy ?? throw new InvalidOperationException("PPO needs the entropy"), micro.Mask, _settings.Clip, _settings.EntropyCoef);
         var values = _critic.forward(micro);                                                  // [B, T]
         var critic = ValueLoss.Clipped(values, rows["old_values"], rows["returns"], micro.Mask, _settings.ValueClip);
         var metrics = new Dictionary<string, Tensor>(actor.Metrics)

@@ -56,7 +56,7 @@ public sealed class SftHandler(IActivityContextAccessor context) : IRequestHandl
                 .Select(p => Example(p, tokenizer, random.NextDouble() < request.LabelNoise ? noise : null))
                 .ToList();
             var batch = TrajectoryBatch.Build(trajectories, tokenizer.PadId, device);
-            var scores = PolicyScoring.Score(model, batch, 1.0, withEntropy: false);
+            var scores = PolicyScoring.Score(model, batch, 1.0, EntropyMode.None);
             var ce = -Masked.TokenMean(scores.LogProbs, batch.Mask);                          // scalar
             optimizer.zero_grad();
             ce.backward();

@@ -4,14 +4,14 @@ using static TorchSharp.torch;
 namespace TbrmFlow.Torch.Scoring;
 
 /// <summary>
-/// Per-token log-probabilities of given responses. The LM head is applied to chunks of the
-/// response positions, so at most one [B, chunk, V] float logits tensor exists at a time without
-/// grad (with grad, autograd keeps one chunk per step, i.e. one [B, T, V] in total).
+/// Per-token log-probabilities of given responses through <see cref="TokenLogits"/>: the LM head is
+/// applied to chunks of the response positions in float32, so at most one [B, chunk, V] float
+/// logits tensor exists at a time, with or without grad (the backward pass recomputes each chunk).
 /// </summary>
 public static class Scorer
 {
     /// <summary>Default budget of logits elements per chunk (B x chunk x V): 16 M floats = 64 MB.</summary>
-    public const long DefaultChunkElements = 16L << 20;
+    public const long DefaultChunkElements = TokenLogitsOptions.DefaultChunkElements;
 
     /// <summary>
     /// log pi(response_t | prompt, response_&lt;t) -> float [B, T], 0 where the response mask is 0.
@@ -38,28 +38,13 @@ public static class Scorer
         {
             throw new ArgumentException("prompts must have at least one token (position P-1 predicts the first response token)", nameof(batch));
         }
-        var b = batch.BatchSize;
-        var t = batch.ResponseLength;
-        var chunk = Math.Max(1, Math.Min(t, chunkElements / Math.Max(1, b * model.VocabSize)));
         using var scope = NewDisposeScope();
         var hidden = model.ForwardHidden(batch.Tokens, batch.AttentionMask);              // [B, P+T, D]
-        var h = hidden.narrow(1, batch.PromptLength - 1, t);                             // [B, T, D]
-        var parts = new List<Tensor>();
-        Tensor? valueS1 = null;
-        for (long start = 0; start < t; start += chunk)
-        {
-            var len = Math.Min(chunk, t - start);
-            var z = model.LmHead(h.narrow(1, start, len)).to(ScalarType.Float32);        // [B, c, V], float32 even for bf16 models
-            if (temperature != 1.0)
-            {
-                z = z / temperature;
-            }
-            var lse = z.logsumexp(-1);                                                   // [B, c]
-            var tok = z.gather(-1, batch.Responses.narrow(1, start, len).unsqueeze(-1)).squeeze(-1); // [B, c]
-            parts.Add(tok - lse);
-            valueS1 ??= lse.select(1, 0);                                                // [B]
-        }
-        var lp = (parts.Count == 1 ? parts[0] : cat(parts, 1)) * batch.ResponseMask;     // [B, T]
-        return new PolicyScores(lp.MoveToOuterDisposeScope(), valueS1!.MoveToOuterDisposeScope());
+        var states = hidden.narrow(1, batch.PromptLength - 1, batch.ResponseLength);     // [B, T, D]
+        var options = new TokenLogitsOptions { Temperature = temperature, ChunkElements = chunkElements };
+        var stats = TokenLogits.Compute(model.LmHead, states, batch.Responses, model.VocabSize, options); // [B, T] each, float32
+        var lp = stats.LogProbs * batch.ResponseMask;                                    // [B, T]
+        var valueS1 = stats.Lse.select(1, 0);                                            // [B]
+        return new PolicyScores(lp.MoveToOuterDisposeScope(), valueS1.MoveToOuterDisposeScope());
     }
 }
