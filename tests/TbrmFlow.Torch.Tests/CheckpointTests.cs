@@ -165,6 +165,6 @@ public class CheckpointTests
         var path = Path.Combine(dir, "config.json");
         File.WriteAllText(path, """{"model_type": "llama9", "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2}""");
         var e = Assert.Throws<InvalidDataException>(() => ModelConfig.Load(path));
-        Assert.Contains("model_type 'llama9' is not one of: gpt2, qwen2", e.Message);
+        Assert.Contains("model_type 'llama9' is not one of: gpt2, qwen2, llama", e.Message);
     }
 }

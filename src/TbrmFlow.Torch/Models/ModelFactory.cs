@@ -16,7 +16,7 @@ public static class ModelFactory
         return config.ModelType switch
         {
             "gpt2" => new Gpt2Model(config),
-            "qwen2" => new Qwen2Model(config),
+            "qwen2" or "llama" => new Qwen2Model(config),
             _ => throw new InvalidDataException($"model_type '{config.ModelType}' is not one of: {string.Join(", ", ModelConfig.KnownModelTypes)}"),
         };
     }

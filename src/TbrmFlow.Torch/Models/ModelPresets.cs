@@ -4,7 +4,7 @@ namespace TbrmFlow.Torch.Models;
 /// Small CPU model sizes. Parameter counts for the gpt2 family with a 16-token vocabulary and 128
 /// positions: toy ~0.10M (2 layers, d 64, 4 heads), tiny ~0.80M (4 layers, d 128, 4 heads),
 /// small ~3.2M (4 layers, d 256, 8 heads). The qwen2 family uses the same widths with half as many
-/// key/value heads and an MLP of ~8/3 d (SwiGLU), which gives similar counts.
+/// key/value heads and an MLP of ~8/3 d (SwiGLU), which gives similar counts; llama is qwen2 without q/k/v biases.
 /// </summary>
 public static class ModelPresets
 {
@@ -40,9 +40,9 @@ public static class ModelPresets
                 MaxPositionEmbeddings = maxPositions,
                 TieWordEmbeddings = true,
             },
-            "qwen2" => new ModelConfig
+            "qwen2" or "llama" => new ModelConfig
             {
-                ModelType = "qwen2",
+                ModelType = family,
                 VocabSize = vocabSize,
                 HiddenSize = size.Width,
                 NumHiddenLayers = size.Layers,

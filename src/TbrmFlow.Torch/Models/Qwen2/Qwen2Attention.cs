@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace TbrmFlow.Torch.Models.Qwen2;
 
-/// <summary>Grouped-query attention with q/k/v biases and no output bias, rotary positions.</summary>
+/// <summary>Grouped-query attention with q/k/v biases (qwen2; llama only with attention_bias) and no output bias, rotary positions.</summary>
 internal sealed class Qwen2Attention : nn.Module
 {
     [ComponentName(Name = "q_proj")]
@@ -24,9 +24,9 @@ internal sealed class Qwen2Attention : nn.Module
         _heads = config.NumAttentionHeads;
         _kvHeads = config.KeyValueHeads;
         _headDim = config.HeadDim;
-        _qProj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: true);
-        _kProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: true);
-        _vProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: true);
+        _qProj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: config.QkvBias);
+        _kProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.QkvBias);
+        _vProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.QkvBias);
         _oProj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: false);
         RegisterComponents();
     }

@@ -32,7 +32,7 @@ internal sealed class Qwen2Backbone : nn.Module
     public Tensor Forward(Tensor tokens, ForwardContext context)
     {
         var x = _embedTokens.forward(tokens);                                                           // [B, L, D]
-        var (cos, sin) = Rotary.Angles(context.Positions, _config.HeadDim, _config.RopeTheta, x.dtype); // [B, 1, L, Dh]
+        var (cos, sin) = Rotary.Angles(context.Positions, _config.HeadDim, _config.RopeTheta, x.dtype, _config.RopeScaling); // [B, 1, L, Dh]
         foreach (var block in _layers)
         {
             x = context.RunBlock((h, c, t) => block.Forward(h, t[0], t[1], c), x, cos, sin);

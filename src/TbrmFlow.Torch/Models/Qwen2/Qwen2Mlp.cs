@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace TbrmFlow.Torch.Models.Qwen2;
 
-/// <summary>SwiGLU MLP: down_proj(silu(gate_proj(x)) * up_proj(x)), no biases.</summary>
+/// <summary>Gated MLP: down_proj(act(gate_proj(x)) * up_proj(x)), no biases; act = hidden_act (silu: SwiGLU).</summary>
 internal sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "gate_proj")]
@@ -13,12 +13,14 @@ internal sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>
     private readonly Linear _upProj;
     [ComponentName(Name = "down_proj")]
     private readonly Linear _downProj;
+    private readonly Func<Tensor, Tensor> _act;
 
     public Qwen2Mlp(ModelConfig config) : base(nameof(Qwen2Mlp))
     {
         _gateProj = nn.Linear(config.HiddenSize, config.MlpWidth, hasBias: false);
         _upProj = nn.Linear(config.HiddenSize, config.MlpWidth, hasBias: false);
         _downProj = nn.Linear(config.MlpWidth, config.HiddenSize, hasBias: false);
+        _act = Activations.Get(config.Activation);
         RegisterComponents();
     }
 
@@ -26,5 +28,5 @@ internal sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>
 
     /// <summary>x [B, L, D] -> [B, L, D] (through [B, L, M]).</summary>
     public override Tensor forward(Tensor x) =>
-        _downProj.forward(nn.functional.silu(_gateProj.forward(x)) * _upProj.forward(x));
+        _downProj.forward(_act(_gateProj.forward(x)) * _upProj.forward(x));
 }

@@ -6,7 +6,8 @@ namespace TbrmFlow.Torch.Models.Qwen2;
 
 /// <summary>
 /// Qwen2 (Llama family): RMSNorm, rotary embeddings (rope_theta), SwiGLU MLP, grouped-query
-/// attention with q/k/v biases, optional tied embeddings. Parameter names are Hugging Face's
+/// attention with q/k/v biases, optional tied embeddings. Also runs <c>llama</c> configs: the same modules and
+/// names without q/k/v biases (unless attention_bias). Parameter names are Hugging Face's
 /// (<c>model.layers.0.self_attn.q_proj.weight</c>, ..., <c>lm_head.weight</c> when untied).
 /// </summary>
 public sealed class Qwen2Model : CausalLM
@@ -19,9 +20,9 @@ public sealed class Qwen2Model : CausalLM
     /// <summary>Builds the modules (weights uninitialised until <see cref="InitializeWeights"/> or a load).</summary>
     public Qwen2Model(ModelConfig config) : base(nameof(Qwen2Model), config)
     {
-        if (config.ModelType != "qwen2")
+        if (config.ModelType is not ("qwen2" or "llama"))
         {
-            throw new ArgumentException($"Qwen2Model needs model_type qwen2, got {config.ModelType}", nameof(config));
+            throw new ArgumentException($"Qwen2Model needs model_type qwen2 or llama, got {config.ModelType}", nameof(config));
         }
         _model = new Qwen2Backbone(config);
         _lmHead = config.TieWordEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
