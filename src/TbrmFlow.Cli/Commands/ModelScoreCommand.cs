@@ -35,42 +35,54 @@ public static class ModelScoreCommand
         var pairs = ReadPairs(inputPath);
         using var checkpoint = ModelCliSupport.LoadCheckpoint(checkpointDir);
         var tokenizer = checkpoint.Tokenizer;
-        var results = new JsonArray();
-        var table = new Table().AddColumns("line", "response", "log-probs", "sum");
-        for (var start = 0; start < pairs.Count; start += BatchSize)
+        var maxPositions = checkpoint.Model.Config.MaxPositionEmbeddings;
+        // Each pair is checked against the context by its own length (prompt + response [+ EOS]); batches are then
+        // formed from pairs of similar lengths, so that padding neither wastes compute nor makes a batch "too long"
+        // (positions come from the attention mask, so padding never uses a position).
+        var encoded = pairs.Select(p => Encode(tokenizer, inputPath, p.Line, p.Prompt, p.Response, appendEos)).ToList();
+        for (var i = 0; i < pairs.Count; i++)
         {
-            var chunk = pairs.Skip(start).Take(BatchSize).ToList();
-            foreach (var (line, prompt, response) in chunk)
+            var length = encoded[i].Prompt.Length + encoded[i].Response.Length;
+            if (length > maxPositions)
             {
-                Encode(tokenizer, inputPath, line, prompt, response);
+                throw new ArgumentException($"{inputPath}:{pairs[i].Line}: prompt + response ({length} tokens) exceed max_position_embeddings ({maxPositions})");
             }
+        }
+        var order = Enumerable.Range(0, pairs.Count)
+            .OrderBy(i => encoded[i].Prompt.Length + encoded[i].Response.Length).ThenBy(i => encoded[i].Prompt.Length).ThenBy(i => i).ToList();
+        var scored = new float[pairs.Count][];
+        for (var start = 0; start < order.Count; start += BatchSize)
+        {
+            var rows = order.Skip(start).Take(BatchSize).ToList();
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            using var batch = Batching.FromText(tokenizer, [.. chunk.Select(p => p.Prompt)], [.. chunk.Select(p => p.Response)], appendEos);
-            var total = batch.PromptLength + batch.ResponseLength;
-            if (total > checkpoint.Model.Config.MaxPositionEmbeddings)
-            {
-                throw new ArgumentException($"{inputPath}: prompt + response ({total} tokens) exceed max_position_embeddings ({checkpoint.Model.Config.MaxPositionEmbeddings})");
-            }
+            var (pt, pm) = Batching.LeftPad([.. rows.Select(i => encoded[i].Prompt)], tokenizer.PadId);
+            var (rt, rm) = Batching.RightPad([.. rows.Select(i => encoded[i].Response)], tokenizer.PadId);
+            using var batch = Batching.Join(pt, pm, rt, rm);
             var lp = Scorer.TokenLogProbs(checkpoint.Model, batch, temperature);
             var host = lp.data<float>().ToArray();
             var width = (int)batch.ResponseLength;
-            var lengths = batch.ResponseMask.sum(1).to(ScalarType.Int64).data<long>().ToArray();
-            for (var i = 0; i < chunk.Count; i++)
+            for (var r = 0; r < rows.Count; r++)
             {
-                var values = host.Skip(i * width).Take((int)lengths[i]).ToArray();
-                var sum = values.Sum();
-                results.Add(new JsonObject
-                {
-                    ["line"] = chunk[i].Line,
-                    ["prompt"] = chunk[i].Prompt,
-                    ["response"] = chunk[i].Response,
-                    ["logprobs"] = new JsonArray([.. values.Select(v => (JsonNode)v)]),
-                    ["sum"] = sum,
-                });
-                table.AddRow(chunk[i].Line.ToString(), Markup.Escape(chunk[i].Response),
-                    string.Join(" ", values.Select(v => v.ToString("F3"))), sum.ToString("F3"));
+                scored[rows[r]] = host.Skip(r * width).Take(encoded[rows[r]].Response.Length).ToArray();
             }
+        }
+        var results = new JsonArray();
+        var table = new Table().AddColumns("line", "response", "log-probs", "sum");
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var values = scored[i];
+            var sum = values.Sum();
+            results.Add(new JsonObject
+            {
+                ["line"] = pairs[i].Line,
+                ["prompt"] = pairs[i].Prompt,
+                ["response"] = pairs[i].Response,
+                ["logprobs"] = new JsonArray([.. values.Select(v => (JsonNode)v)]),
+                ["sum"] = sum,
+            });
+            table.AddRow(pairs[i].Line.ToString(), Markup.Escape(pairs[i].Response),
+                string.Join(" ", values.Select(v => v.ToString("F3"))), sum.ToString("F3"));
         }
         if (json)
         {
@@ -83,15 +95,18 @@ public static class ModelScoreCommand
         return ExitCodes.Ok;
     }
 
-    private static void Encode(Torch.Tokenization.ITokenizer tokenizer, string path, int line, string prompt, string response)
+    // The ids of one pair as they are scored: BOS (if any) + prompt, response (+ EOS).
+    private static (int[] Prompt, int[] Response) Encode(Torch.Tokenization.ITokenizer tokenizer, string path, int line, string prompt, string response, bool appendEos)
     {
         try
         {
-            if (tokenizer.Encode(prompt).Length == 0 && tokenizer.BosId is null)
+            var promptIds = Batching.PromptIds(tokenizer, prompt);
+            if (promptIds.Length == 0)
             {
                 throw new ArgumentException("the prompt is empty");
             }
-            tokenizer.Encode(response);
+            var responseIds = tokenizer.Encode(response);
+            return (promptIds, appendEos ? [.. responseIds, tokenizer.EosId] : responseIds);
         }
         catch (ArgumentException e)
         {

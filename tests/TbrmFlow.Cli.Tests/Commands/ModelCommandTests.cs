@@ -99,6 +99,43 @@ public sealed class ModelCommandTests : IDisposable
     }
 
     [Fact]
+    public void Score_BatchesByRealLengths_NotByPaddedPromptPlusPaddedResponse()
+    {
+        var dir = Init();                                                   // max_position_embeddings 64
+        var longPrompt = string.Concat(Enumerable.Repeat("12+", 13)) + "1=";   // 41 tokens
+        var longResponse = string.Concat(Enumerable.Repeat("9", 40));          // 40 tokens + EOS
+        // Each pair fits (43 and 45 tokens); padded together they would need 41 + 41 = 82 > 64 positions.
+        var input = Path_("mixed.jsonl");
+        File.WriteAllText(input, $"{{\"prompt\":\"{longPrompt}\",\"response\":\"7\"}}\n{{\"prompt\":\"1+1=\",\"response\":\"{longResponse}\"}}\n");
+        var (code, stdout, err) = Run("model", "score", "--checkpoint", dir, "--input", input, "--json");
+        Assert.True(code == 0, err);
+        var results = JsonDocument.Parse(stdout).RootElement.GetProperty("results");
+        Assert.Equal([1, 2], results.EnumerateArray().Select(r => r.GetProperty("line").GetInt32()));    // input order kept
+
+        using var ckpt = ModelCheckpoint.Load(dir);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var pairs = new[] { (longPrompt, "7"), ("1+1=", longResponse) };
+        for (var i = 0; i < 2; i++)
+        {
+            using var alone = Batching.FromText(ckpt.Tokenizer, [pairs[i].Item1], [pairs[i].Item2]);
+            var lp = Scorer.TokenLogProbs(ckpt.Model, alone);
+            var printed = results[i].GetProperty("logprobs").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+            Assert.Equal(pairs[i].Item2.Length + 1, printed.Length);
+            for (var t = 0; t < printed.Length; t++)
+            {
+                Assert.True(Math.Abs(lp[0, t].item<float>() - printed[t]) < 1e-4, $"pair {i} token {t}: {printed[t]} vs {lp[0, t].item<float>()}");
+            }
+        }
+
+        var tooLong = Path_("long.jsonl");
+        File.WriteAllText(tooLong, $"{{\"prompt\":\"1+1=\",\"response\":\"2\"}}\n{{\"prompt\":\"{longPrompt}\",\"response\":\"{longResponse}\"}}\n");
+        (code, _, err) = Run("model", "score", "--checkpoint", dir, "--input", tooLong);
+        Assert.Equal(2, code);
+        Assert.Contains("long.jsonl:2: prompt + response (82 tokens) exceed max_position_embeddings (64)", err);
+    }
+
+    [Fact]
     public void BadInput_ExitsTwo_WithFileLineOrField()
     {
         var dir = Init("gpt2");
