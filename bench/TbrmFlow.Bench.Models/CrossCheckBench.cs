@@ -117,7 +117,7 @@ internal static class CrossCheckBench
         return [.. Enumerable.Range(0, (int)t.shape[0]).Select(i => flat.Skip(i * width).Take(width).ToArray())];
     }
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TbrmFlow.sln")))

@@ -7,6 +7,7 @@ var benches = new Dictionary<string, Action>(StringComparer.Ordinal)
     ["train"] = TrainStepBench.Run,
     ["rl-step"] = RlStepBench.Run,
     ["crosscheck"] = CrossCheckBench.Run,
+    ["vs-pytorch"] = VsPyTorchBench.Run,
 };
 if (which == "all")
 {
