@@ -40,6 +40,9 @@ public sealed class PpoRule : IUpdateRule
     public bool TokenMean => true;
 
     /// <inheritdoc />
+    public bool UsesOldLogProbs => true;
+
+    /// <inheritdoc />
     public (Dictionary<string, Tensor> Rows, Dictionary<string, Tensor> Metrics) Prepare(TrajectoryBatch batch, Tensor refLogProbs)
     {
         using var noGrad = no_grad();

@@ -181,6 +181,7 @@ public sealed class LearnabilityTests(TinyPolicy tiny)
         EvalSize = 20,
         Steps = 2,
         PromptsPerStep = 8,
+        MiniBatchSize = 4, // two updates per step (GRPO/PPO's default of 16 prompts does not divide 8)
         MaxNewTokens = 4,
         CheckpointEvery = 0,
         Threads = 1,
