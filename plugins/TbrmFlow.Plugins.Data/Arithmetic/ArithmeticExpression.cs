@@ -34,8 +34,16 @@ public sealed record ArithmeticExpression(IReadOnlyList<long> Operands, IReadOnl
     /// Evaluates with precedence and returns the worked steps: every multiplication first, left to
     /// right, then additions and subtractions left to right, one <c>a op b=c</c> step each.
     /// </summary>
-    public (BigInteger Value, IReadOnlyList<string> Steps) Evaluate()
+    public (BigInteger Value, IReadOnlyList<string> Steps) Evaluate() => Evaluate(static () => false);
+
+    /// <summary>
+    /// <see cref="Evaluate()"/> where each addition step of non-negative values forgets its carries when
+    /// <paramref name="noisy"/>() says so (<c>102+78=170</c> instead of 180; see <see cref="NoCarrySum"/>); later steps use
+    /// the value as written, so the returned value is the one the worked solution ends with.
+    /// </summary>
+    public (BigInteger Value, IReadOnlyList<string> Steps) Evaluate(Func<bool> noisy)
     {
+        ArgumentNullException.ThrowIfNull(noisy);
         var terms = new List<BigInteger> { Operands[0] };
         var ops = new List<char>();
         var steps = new List<string>();
@@ -56,11 +64,33 @@ public sealed record ArithmeticExpression(IReadOnlyList<long> Operands, IReadOnl
         var value = terms[0];
         for (var i = 0; i < ops.Count; i++)
         {
-            var next = ops[i] == '+' ? value + terms[i + 1] : value - terms[i + 1];
+            var next = ops[i] == '+'
+                ? (value >= 0 && terms[i + 1] >= 0 && noisy() ? NoCarrySum(value, terms[i + 1]) : value + terms[i + 1])
+                : value - terms[i + 1];
             steps.Add(Step(value, ops[i], terms[i + 1], next));
             value = next;
         }
         return (value, steps);
+    }
+
+    /// <summary>
+    /// Column addition of non-negative numbers that forgets every carry, the leftmost column written in full:
+    /// 102+78 -> 1 | 0+7 | (2+8) mod 10 = 170 (true 180); 57+68 -> 115.
+    /// </summary>
+    public static BigInteger NoCarrySum(BigInteger a, BigInteger b)
+    {
+        var x = a.ToString(CultureInfo.InvariantCulture);
+        var y = b.ToString(CultureInfo.InvariantCulture);
+        var width = Math.Max(x.Length, y.Length);
+        x = x.PadLeft(width, '0');
+        y = y.PadLeft(width, '0');
+        var sb = new StringBuilder();
+        for (var i = 0; i < width; i++)
+        {
+            var sum = (x[i] - '0') + (y[i] - '0');
+            sb.Append(i == 0 ? sum : sum % 10);
+        }
+        return BigInteger.Parse(sb.ToString(), CultureInfo.InvariantCulture);
     }
 
     private static string Step(BigInteger a, char op, BigInteger b, BigInteger result) =>

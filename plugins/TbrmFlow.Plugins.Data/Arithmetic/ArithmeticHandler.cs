@@ -20,7 +20,7 @@ public sealed class ArithmeticHandler(IActivityContextAccessor context) : IReque
         var ctx = context.Current;
         var problems = Generate(request);
         var origin = string.Create(CultureInfo.InvariantCulture,
-            $"data.arithmetic digits={request.Digits} operations={request.Operations} operators={request.Operators} chain_of_thought={request.ChainOfThought} style={request.Style} seed={request.Seed}");
+            $"data.arithmetic digits={request.Digits} operations={request.Operations} operators={request.Operators} chain_of_thought={request.ChainOfThought} step_noise={request.StepNoise} style={request.Style} seed={request.Seed}");
         var train = await Commit(ctx, problems.Take(request.TrainSize), origin + " split=train", cancellationToken);
         var test = await Commit(ctx, problems.Skip(request.TrainSize), origin + " split=test", cancellationToken);
         ctx.LogMetrics(0, new Dictionary<string, double> { ["data/train_size"] = request.TrainSize, ["data/test_size"] = request.TestSize });
@@ -43,6 +43,7 @@ public sealed class ArithmeticHandler(IActivityContextAccessor context) : IReque
             throw new ArgumentException($"only {distinct} distinct problems with digits={request.Digits}, operations={request.Operations}, operators={request.Operators}; asked for train_size + test_size = {total}");
         }
         var random = new Random(request.Seed);
+        var noise = new Random(unchecked((request.Seed * 7919) + 17));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var problems = new List<Problem>(total);
         var prefix = request.Operators == "+" && request.Operations == 1 ? "add" : "arith";
@@ -63,6 +64,11 @@ public sealed class ArithmeticHandler(IActivityContextAccessor context) : IReque
                 continue;
             }
             var (value, steps) = expression.Evaluate();
+            if (request.ChainOfThought && request.StepNoise > 0 && problems.Count < request.TrainSize)
+            {
+                // Its own stream: the noise never changes which problems are drawn.
+                (_, steps) = expression.Evaluate(() => noise.NextDouble() < request.StepNoise);
+            }
             var answer = value.ToString(CultureInfo.InvariantCulture);
             problems.Add(new Problem
             {
@@ -98,6 +104,14 @@ public sealed class ArithmeticHandler(IActivityContextAccessor context) : IReque
         if (r.Operators.Length == 0 || r.Operators.Any(c => c is not ('+' or '-' or '*')))
         {
             throw new ArgumentException($"operators must be made of '+', '-', '*' (e.g. \"+-*\"), got \"{r.Operators}\"");
+        }
+        if (r.StepNoise is < 0 or > 1 || double.IsNaN(r.StepNoise))
+        {
+            throw new ArgumentException($"step_noise must be in [0, 1], got {r.StepNoise}");
+        }
+        if (r.StepNoise > 0 && !r.ChainOfThought)
+        {
+            throw new ArgumentException("step_noise needs chain_of_thought: true (it writes mistakes into the worked steps)");
         }
         if (r.TrainSize < 0 || r.TestSize < 0)
         {

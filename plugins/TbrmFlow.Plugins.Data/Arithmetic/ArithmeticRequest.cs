@@ -22,6 +22,13 @@ public sealed record ArithmeticRequest : IActivity<ArithmeticResult>
     /// <summary>Write a worked step-by-step solution into each problem's <c>solution</c> (an SFT target).</summary>
     public bool ChainOfThought { get; init; }
 
+    /// <summary>
+    /// With <c>chain_of_thought</c>: probability (0-1) that an addition step of a TRAINING solution forgets its
+    /// carries (<c>102+78=170</c>); the steps after it use the wrong value, so the solution ends in a wrong number
+    /// while <c>answer</c> stays right. Held-out solutions are always clean.
+    /// </summary>
+    public double StepNoise { get; init; }
+
     /// <summary>Question style: <c>compact</c> (<c>12+34=</c>) or <c>question</c> (<c>What is 12 + 34?</c>).</summary>
     public ArithmeticStyle Style { get; init; } = ArithmeticStyle.Compact;
 

@@ -10,6 +10,9 @@ public sealed record GrpoRequest : OnlineRequest, IActivity<OnlineResult>
     /// <summary>Responses sampled per prompt (the group size n; at least 2 for a baseline).</summary>
     public override int RolloutsPerPrompt { get; init; } = 4;
 
+    /// <summary>Prompts per optimiser update: 16 of the default 64 prompts gives 4 updates per rollout batch, so the ratio moves and clipping acts.</summary>
+    public override int MiniBatchSize { get; init; } = 16;
+
     /// <summary>Ratio clip epsilon.</summary>
     public double Clip { get; init; } = 0.2;
 

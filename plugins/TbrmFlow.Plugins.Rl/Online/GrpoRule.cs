@@ -18,6 +18,9 @@ public sealed class GrpoRule(int groupSize, double clip, double klCoef) : IUpdat
     public bool TokenMean => true;
 
     /// <inheritdoc />
+    public bool UsesOldLogProbs => true;
+
+    /// <inheritdoc />
     public (Dictionary<string, Tensor> Rows, Dictionary<string, Tensor> Metrics) Prepare(TrajectoryBatch batch, Tensor refLogProbs)
     {
         var advantages = Advantages.Group(batch.Rewards, groupSize);                        // [B]

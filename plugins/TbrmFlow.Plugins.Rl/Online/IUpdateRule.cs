@@ -37,6 +37,13 @@ public interface IUpdateRule : IDisposable
     /// </summary>
     bool EntropyGradient => false;
 
+    /// <summary>
+    /// True for ratio rules (GRPO, PPO): before the first update of a batch the loop recomputes the old log-probs
+    /// with the sampling policy (no grad) so that rho = exp(lp - old) starts at exactly 1 and departs from it over
+    /// the batch's mini-batches and epochs. TBRM has no ratio and skips that forward pass.
+    /// </summary>
+    bool UsesOldLogProbs => false;
+
     /// <summary>Whether <see cref="Loss"/> needs V_ref(s_1) in <c>rows["ref_vs1"]</c>.</summary>
     bool NeedsReferenceVs1 => false;
 

@@ -26,7 +26,8 @@ public sealed partial class OnlineLoop
 
         // Rollouts and rewards (no grad), then the frozen reference's log-probs on them.
         var rollouts = RolloutSampler.Sample(model, tokenizer, cursor.Next(request.PromptsPerStep), reward, Sampling(step), request.SignedReward);
-        var (tensors, gradNorm) = PolicyUpdate.Apply(model, reference, rule, optimizer, rollouts.Batch, request.Temperature, request.MicroBatchSize, request.GradClip);
+        var (tensors, gradNorm) = PolicyUpdate.Apply(model, reference, rule, optimizer, rollouts.Batch, request.Temperature, request.MicroBatchSize, request.GradClip,
+            new UpdatePlan(request.MiniBatchSize * (long)request.RolloutsPerPrompt, request.Epochs));
 
         // Metrics: one host read for all tensors of the step.
         var metrics = MetricReader.Read(tensors);
@@ -35,8 +36,6 @@ public sealed partial class OnlineLoop
         metrics[MetricNames.Accuracy] = rollouts.Rewards.Count(r => r > 0) / (double)rollouts.Rewards.Length;
         metrics[MetricNames.ResponseLength] = rollouts.Lengths.Average();
         metrics[MetricNames.GradNorm] = gradNorm;
-        // TBRM has no ratio to clip: its clip fraction is whether gradient-norm clipping was active.
-        metrics.TryAdd(MetricNames.ClipFrac, request.GradClip > 0 && gradNorm > request.GradClip ? 1.0 : 0.0);
         metrics[MetricNames.TokensPerSecond] = rollouts.Lengths.Sum() / seconds;
         metrics[MetricNames.StepSeconds] = seconds;
         metrics[MetricNames.PeakRssMb] = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);

@@ -131,6 +131,17 @@ public sealed partial class OnlineLoop(IActivityContext ctx, OnlineRequest reque
             throw new ArgumentException(
                 $"micro_batch_size must be >= 0, temperature > 0 and max_new_tokens >= 1 (got {request.MicroBatchSize}, {request.Temperature}, {request.MaxNewTokens})");
         }
+        if (request.Epochs < 1)
+        {
+            throw new ArgumentException($"epochs must be >= 1 (got {request.Epochs})");
+        }
+        if (request.MiniBatchSize < 0 || request.MiniBatchSize > request.PromptsPerStep
+            || (request.MiniBatchSize > 0 && request.PromptsPerStep % request.MiniBatchSize != 0))
+        {
+            var divisors = Enumerable.Range(1, request.PromptsPerStep).Where(d => request.PromptsPerStep % d == 0);
+            throw new ArgumentException(
+                $"mini_batch_size must divide prompts_per_step ({request.PromptsPerStep}): allowed values are 0 (the whole batch) or {string.Join(", ", divisors)} (got {request.MiniBatchSize})");
+        }
         _ = LrSchedule.Factor(request.Schedule, 1, 1, 0);
         _ = RewardFunctions.Get(request.Reward);
     }

@@ -44,6 +44,16 @@ public abstract record OnlineRequest
     /// <summary>Trajectories per forward/backward pass; gradients accumulate over the step (0 = whole batch).</summary>
     public int MicroBatchSize { get; init; }
 
+    /// <summary>
+    /// Prompts per optimiser update (verl's ppo_mini_batch_size, counted in prompts; each brings its n responses):
+    /// a step's rollouts give prompts_per_step / mini_batch_size updates per epoch; must divide prompts_per_step.
+    /// 0 = the whole batch (one update). Default 0 for rl.tbrm (the paper's one step per batch), 16 for rl.grpo and rl.ppo.
+    /// </summary>
+    public virtual int MiniBatchSize { get; init; }
+
+    /// <summary>Passes over a step's rollouts (verl's ppo_epochs, TRL's num_iterations); default 1.</summary>
+    public int Epochs { get; init; } = 1;
+
     /// <summary>Policy AdamW learning rate.</summary>
     public double LearningRate { get; init; } = 3e-4;
 

@@ -43,6 +43,9 @@ public sealed class PpoRule : IUpdateRule
     public bool EntropyGradient => _settings.EntropyCoef != 0;
 
     /// <inheritdoc />
+    public bool UsesOldLogProbs => true;
+
+    /// <inheritdoc />
     public (Dictionary<string, Tensor> Rows, Dictionary<string, Tensor> Metrics) Prepare(TrajectoryBatch batch, Tensor refLogProbs)
     {
         using var noGrad = no_grad();

@@ -7,6 +7,9 @@ namespace TbrmFlow.Plugins.Rl.Ppo;
 [Activity("rl.ppo", Version = 1, Category = "rl", Description = "Online PPO baseline: separate value model, KL-in-reward, GAE, whitened advantages, clipped policy and value losses.", Deterministic = true)]
 public sealed record PpoRequest : OnlineRequest, IActivity<OnlineResult>
 {
+    /// <summary>Prompts per optimiser update: 16 of the default 64 prompts gives 4 updates per rollout batch, so the ratio moves and clipping acts.</summary>
+    public override int MiniBatchSize { get; init; } = 16;
+
     /// <summary>Ratio clip epsilon.</summary>
     public double Clip { get; init; } = 0.2;
 

@@ -103,6 +103,10 @@ public sealed class TrajectoryBatch
         return new TrajectoryBatch(tokens, attention, responseTokens.alias(), mask, logProbs * mask, rewards.to_type(ScalarType.Float32), (int)promptTokens.shape[1]);
     }
 
+    /// <summary>The same trajectories with other old log-probs (float [B, T], 0 at padding).</summary>
+    public TrajectoryBatch WithOldLogProbs(Tensor oldLogProbs) =>
+        new(Tokens, Attention, ResponseTokens, Mask, oldLogProbs, Rewards, PromptLength);
+
     /// <summary>Rows [start, start + count) as views (a micro-batch).</summary>
     public TrajectoryBatch Rows(long start, long count) => new(
         Tokens.narrow(0, start, count), Attention.narrow(0, start, count), ResponseTokens.narrow(0, start, count),

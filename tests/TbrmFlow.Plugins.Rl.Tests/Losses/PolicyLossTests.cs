@@ -63,6 +63,24 @@ public sealed class PolicyLossTests
     }
 
     [Fact]
+    public void ClippedSurrogate_Gradient_IsZeroWhereTheClipBinds_AndFullWhereItDoesNot()
+    {
+        // Same tokens as above: t0 (rho 1.5, A 1) and t1 (rho 0.5, A -1) take the clipped branch -> no gradient;
+        // t2 (rho 1, A 2): d/dlp of -A exp(lp) / 3 = -2/3.
+        var lp = T.F([(float)Math.Log(1.5), (float)Math.Log(0.5), 0f], 1, 3).requires_grad_();
+        PolicyLoss.ClippedSurrogate(lp, zeros(1, 3), T.F([1f, -1f, 2f], 1, 3), ones(1, 3), 0.2).Loss.backward();
+        T.Close([0, 0, -2.0 / 3], lp.grad!, 1e-5);
+        // Beyond the clip range on the side that makes the loss worse (rho 1.5, A -1): max(1.5, 1.2) keeps the
+        // unclipped term, so the gradient stays -A rho = 1.5 (PPO's pessimistic bound).
+        var worse = T.F([(float)Math.Log(1.5)], 1, 1).requires_grad_();
+        var result = PolicyLoss.ClippedSurrogate(worse, zeros(1, 1), T.F([-1f], 1, 1), ones(1, 1), 0.2);
+        result.Loss.backward();
+        T.Close(1.5, result.Loss);
+        T.Close([1.5], worse.grad!, 1e-5);
+        T.Close(0.0, result.Metrics["clip_frac"]);
+    }
+
+    [Fact]
     public void GrpoLoss_AddsK3PenaltyToTheSurrogate()
     {
         // lp = old = 0 (rho = 1), A = [2] on 2 tokens -> surrogate -2; ref - lp = [ln 2, 0] -> k3 = [0.306853, 0]

@@ -63,13 +63,12 @@ public sealed class LearnabilityTests(TinyPolicy tiny)
         Assert.True(rule is not PpoRule || criticStart.Count == policy.Model.parameters().Count() + 2, "the critic should have its own backbone and a head");
         using var optimizer = optim.AdamW(policy.Model.parameters(), 1e-3);
         policy.Model.train();
-        var losses = new List<double>();
-        for (var i = 0; i < 6; i++)
-        {
-            using var step = NewDisposeScope();
-            var (metrics, _) = PolicyUpdate.Apply(policy.Model, reference.Model, rule, optimizer, set.Batch, 1.0, microBatchSize: 24, gradClip: 1.0);
-            losses.Add(MetricReader.Read(metrics)[MetricNames.Loss]);
-        }
+        // Six epochs over the one batch: the old log-probs are the sampling policy's, fixed for all six updates.
+        var updates = new List<Dictionary<string, Tensor>>();
+        _ = PolicyUpdate.Apply(policy.Model, reference.Model, rule, optimizer, set.Batch, 1.0, microBatchSize: 24, gradClip: 1.0,
+            new UpdatePlan(0, 6), updates);
+        var losses = updates.Select(u => MetricReader.Read(u)[MetricNames.Loss]).ToList();
+        Assert.Equal(6, losses.Count);
         Assert.True(losses[^1] < losses[0], $"{algorithm} losses: {string.Join(", ", losses)}");
         var before = start.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, parameter) in policy.Model.named_parameters())
@@ -181,6 +180,7 @@ public sealed class LearnabilityTests(TinyPolicy tiny)
         EvalSize = 20,
         Steps = 2,
         PromptsPerStep = 8,
+        MiniBatchSize = 4, // two updates per step (GRPO/PPO's default of 16 prompts does not divide 8)
         MaxNewTokens = 4,
         CheckpointEvery = 0,
         Threads = 1,

@@ -58,6 +58,7 @@ public sealed class ResumeTests(TinyPolicy tiny)
     {
         Steps = 4,
         PromptsPerStep = 8,
+        MiniBatchSize = 2, // several optimiser updates per step, so a resume must continue them exactly too
         MaxNewTokens = 4,
         CheckpointEvery = 2,
         Threads = 1,
