@@ -109,7 +109,7 @@ public static partial class YamlPatcher
             {
                 start--;
             }
-            return string.Concat(text.AsSpan(0, start), block, text.AsSpan(braces.End));
+            return string.Concat(text.AsSpan(0, start), block, text.AsSpan(Math.Max(braces.End, braces.Close + 1)));
         }
         return text.Insert(LineEnd(text, stages.Key.End), block);
     }

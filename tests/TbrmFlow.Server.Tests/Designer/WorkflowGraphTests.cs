@@ -31,7 +31,8 @@ public sealed class WorkflowGraphTests
         Assert.Equal([0, 1, 2, 3], graph.Nodes.Select(n => n.Layer));
         var evaluate = graph.Find("evaluate")!;
         Assert.Equal(["policy=sft", "policy=tbrm"], evaluate.Cells);
-        Assert.All(graph.Nodes.Zip(graph.Nodes.Skip(1)), p => Assert.True(p.First.Y + p.First.Height < p.Second.Y));
+        // Left to right: each layer is a column to the right of the previous one.
+        Assert.All(graph.Nodes.Zip(graph.Nodes.Skip(1)), p => Assert.True(p.First.X + p.First.Width < p.Second.X));
     }
 
     [Fact]
@@ -61,9 +62,9 @@ public sealed class WorkflowGraphTests
         }
         var graph = WorkflowGraph.Build(WorkflowParser.Parse(string.Join('\n', lines), "wide.yaml"), Catalog);
         Assert.Equal(41, graph.Nodes.Count);
-        var row = graph.Nodes.Where(n => n.Layer == 1).OrderBy(n => n.X).ToList();
-        Assert.Equal(40, row.Count);
-        Assert.All(row.Zip(row.Skip(1)), p => Assert.True(p.First.X + p.First.Width <= p.Second.X));
-        Assert.True(graph.Width >= row[^1].X + row[^1].Width);
+        var column = graph.Nodes.Where(n => n.Layer == 1).OrderBy(n => n.Y).ToList();
+        Assert.Equal(40, column.Count);
+        Assert.All(column.Zip(column.Skip(1)), p => Assert.True(p.First.Y + p.First.Height <= p.Second.Y));
+        Assert.True(graph.Height >= column[^1].Y + column[^1].Height);
     }
 }
