@@ -101,6 +101,10 @@ public sealed class DesignerEditingTests(ServerFixture server, ITestOutputHelper
         await ConnectAsync(page, "tbrm", "checkpoint", "math", "checkpoint");
         await ConnectAsync(page, "arithmetic", "test", "math", "problems");
         await Assertions.Expect(page.GetByTestId("error-badge")).ToHaveCountAsync(0);
+        // Auto layout: layers left to right in the order of the data flow.
+        await page.GetByTestId("auto-layout").ClickAsync();
+        await page.GetByTestId("fit").ClickAsync();
+        await page.WaitForFunctionAsync("() => ['arithmetic', 'sft', 'tbrm', 'math'].map(s => +document.querySelector(`g.node[data-stage=${s}]`).dataset.x).every((x, i, a) => i === 0 || x > a[i - 1])");
 
         // Small settings so the run takes seconds.
         await SetInputAsync(page, "arithmetic", "train_size", "256");
