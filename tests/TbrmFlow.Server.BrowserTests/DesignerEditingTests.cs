@@ -170,6 +170,12 @@ public sealed class DesignerEditingTests(ServerFixture server, ITestOutputHelper
         await page.GetByTestId("confirm-cancel").ClickAsync();
         Assert.EndsWith("/workflows/hello", page.Url, StringComparison.Ordinal);
         Assert.Contains("steps: 123", await EditorText(page), StringComparison.Ordinal);
+        // So does switching workflow with the list; after Stay the list shows this workflow again.
+        await page.GetByTestId("switch").SelectOptionAsync("quickstart");
+        await Assertions.Expect(page.GetByTestId("unsaved-dialog")).ToBeVisibleAsync();
+        await page.GetByTestId("confirm-cancel").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("switch")).ToHaveValueAsync("hello");
+        Assert.EndsWith("/workflows/hello", page.Url, StringComparison.Ordinal);
 
         // Save as: the copy holds the edits, the original file is unchanged.
         await page.GetByTestId("save-as").ClickAsync();

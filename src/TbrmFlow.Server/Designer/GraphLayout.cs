@@ -3,7 +3,7 @@ namespace TbrmFlow.Server.Designer;
 /// <summary>
 /// Layered (Sugiyama-style, simplified) layout, left to right (inputs on a node's left side, outputs
 /// on its right, as in Elsa Studio): longest-path layers as columns, two barycentre sweeps to reduce
-/// crossings, then columns centred. A repeat frame is laid out inside first and then
+/// crossings, then columns centred. Graphs without ports (the run view) are laid out top to bottom in rows. A repeat frame is laid out inside first and then
 /// placed as one big node. Linear in nodes plus edges per sweep, so 100 stages take well under a millisecond.
 /// </summary>
 public static class GraphLayout
@@ -25,6 +25,9 @@ public static class GraphLayout
 
     /// <summary>Vertical gap between nodes of a column.</summary>
     public const double GapY = 26;
+
+    private const double RowGapX = 28;
+    private const double RowGapY = 46;
     private const double FramePad = 16;
     private const double FrameHeader = 26;
 
@@ -41,13 +44,13 @@ public static class GraphLayout
         {
             var inner = graph.Edges.Where(e => frame.Children.Any(c => c.Path == e.From) && frame.Children.Any(c => c.Path == e.To))
                 .Select(e => (e.From, e.To)).ToList();
-            var (w, h) = Place(frame.Children, inner, FramePad, FrameHeader + FramePad);
+            var (w, h) = Place(frame.Children, inner, FramePad, FrameHeader + FramePad, graph.Vertical);
             frame.Width = Math.Max(NodeWidth, w + FramePad);
             frame.Height = h + FramePad;
         }
         string Top(string path) => graph.Find(path)?.Parent ?? path;
         var edges = graph.Edges.Select(e => (From: Top(e.From), To: Top(e.To))).Where(e => e.From != e.To).Distinct().ToList();
-        var (width, height) = Place(graph.Nodes, edges, 20, 20);
+        var (width, height) = Place(graph.Nodes, edges, 20, 20, graph.Vertical);
         foreach (var frame in graph.Nodes.Where(n => n.IsGroup))
         {
             foreach (var c in frame.Children)
@@ -61,7 +64,7 @@ public static class GraphLayout
     }
 
     /// <summary>Places <paramref name="nodes"/> with offsets; returns the extent (right, bottom).</summary>
-    private static (double Width, double Height) Place(List<GraphNode> nodes, List<(string From, string To)> edges, double left, double top)
+    private static (double Width, double Height) Place(List<GraphNode> nodes, List<(string From, string To)> edges, double left, double top, bool vertical)
     {
         if (nodes.Count == 0)
         {
@@ -148,6 +151,24 @@ public static class GraphLayout
                 layers[l] = [.. layers[l].OrderBy(i => succs[i].Count == 0 ? position[i] : succs[i].Average(s => position[s])).ThenBy(i => i)];
                 Number();
             }
+        }
+        if (vertical)
+        {
+            // Rows top to bottom (the run view's narrow pane).
+            var rowWidths = layers.Select(r => r.Sum(i => nodes[i].Width) + RowGapX * (r.Count - 1)).ToList();
+            var maxWidth = rowWidths.Max();
+            var rowY = top;
+            for (var l = 0; l < layers.Count; l++)
+            {
+                var rowX = left + (maxWidth - rowWidths[l]) / 2;
+                foreach (var i in layers[l])
+                {
+                    (nodes[i].X, nodes[i].Y, nodes[i].Layer) = (rowX, rowY, l);
+                    rowX += nodes[i].Width + RowGapX;
+                }
+                rowY += layers[l].Max(i => nodes[i].Height) + RowGapY;
+            }
+            return (left + maxWidth, rowY - RowGapY);
         }
         var columnHeights = layers.Select(r => r.Sum(i => nodes[i].Height) + GapY * (r.Count - 1)).ToList();
         var maxHeight = columnHeights.Max();

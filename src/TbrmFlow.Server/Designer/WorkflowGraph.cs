@@ -88,6 +88,9 @@ public sealed class WorkflowGraph
     /// <summary>Every edge (deduplicated).</summary>
     public List<GraphEdge> Edges { get; } = [];
 
+    /// <summary>Laid out top to bottom (no ports: the run view's narrow pane), else left to right.</summary>
+    public bool Vertical { get; set; }
+
     /// <summary>Total width after layout.</summary>
     public double Width { get; set; }
 
@@ -158,6 +161,7 @@ public sealed class WorkflowGraph
         {
             AddPorts(graph, catalog);
         }
+        graph.Vertical = !ports;
         GraphLayout.Apply(graph);
         return graph;
     }
