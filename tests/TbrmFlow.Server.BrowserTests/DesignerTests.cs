@@ -29,7 +29,7 @@ public sealed class DesignerTests(ServerFixture server, ITestOutputHelper output
         // sft and tbrm feed evaluate through stages[matrix.policy]; data feeds all three.
         Assert.Equal(6, await page.Locator("svg.graph path.edge").CountAsync());
 
-        await page.Locator("g.node[data-stage=tbrm]").ClickAsync();
+        await page.Locator("g.node[data-stage=tbrm] text.id").ClickAsync(); // the title: a press on a port starts a connection
         await Assertions.Expect(page.GetByTestId("props-title")).ToHaveTextAsync("tbrm");
         var field = page.Locator("[data-testid=props] .field[data-input=prompts_per_step] input");
         await Assertions.Expect(field).ToHaveValueAsync("64");
@@ -104,7 +104,7 @@ public sealed class DesignerTests(ServerFixture server, ITestOutputHelper output
         var firstPaint = watch.Elapsed;
         await page.WaitForFunctionAsync("() => window.tbrmflowEditor !== undefined && window.tbrmflowEditor.getValue().length > 0");
         var interactive = watch.Elapsed;
-        await page.Locator("g.node[data-stage=sft20]").ClickAsync();
+        await page.Locator("g.node[data-stage=sft20] text.id").ClickAsync();
         var field = page.Locator("[data-testid=props] .field[data-input=steps] input");
         await Assertions.Expect(field).ToHaveValueAsync("30");
         watch.Restart();

@@ -21,3 +21,7 @@ public sealed record WorkflowDocumentDto(string Name, string Yaml, DateTime? Mod
 /// <param name="Name">Its name.</param>
 /// <param name="Diagnostics">What <c>tbrmflow validate</c> reports for it.</param>
 public sealed record WorkflowSavedDto(string Name, IReadOnlyList<DiagnosticDto> Diagnostics);
+
+/// <summary>Body of <c>POST /api/workflows/{name}/copy</c> and <c>/rename</c>.</summary>
+/// <param name="To">The new workflow name (<see cref="WorkflowLibrary.NamePattern"/>).</param>
+public sealed record TargetNameBody(string? To);

@@ -1,8 +1,9 @@
 namespace TbrmFlow.Server.Designer;
 
 /// <summary>
-/// Layered (Sugiyama-style, simplified) layout, top to bottom: longest-path layers, two barycentre
-/// sweeps to reduce crossings, then rows centred. A repeat frame is laid out inside first and then
+/// Layered (Sugiyama-style, simplified) layout, left to right (inputs on a node's left side, outputs
+/// on its right, as in Elsa Studio): longest-path layers as columns, two barycentre sweeps to reduce
+/// crossings, then columns centred. Graphs without ports (the run view) are laid out top to bottom in rows. A repeat frame is laid out inside first and then
 /// placed as one big node. Linear in nodes plus edges per sweep, so 100 stages take well under a millisecond.
 /// </summary>
 public static class GraphLayout
@@ -13,10 +14,28 @@ public static class GraphLayout
     /// <summary>Node height in pixels.</summary>
     public const double NodeHeight = 58;
 
-    private const double GapX = 28;
-    private const double GapY = 46;
+    /// <summary>Height of a node's title rows (id, activity) above its port rows.</summary>
+    public const double PortTop = 44;
+
+    /// <summary>Height of one port row.</summary>
+    public const double PortRow = 16;
+
+    /// <summary>Horizontal gap between columns (room for edge labels).</summary>
+    public const double GapX = 76;
+
+    /// <summary>Vertical gap between nodes of a column.</summary>
+    public const double GapY = 26;
+
+    private const double RowGapX = 28;
+    private const double RowGapY = 46;
     private const double FramePad = 16;
     private const double FrameHeader = 26;
+
+    /// <summary>The height of a node with <paramref name="rows"/> port rows.</summary>
+    public static double HeightWithPorts(int rows) => Math.Max(NodeHeight, PortTop + PortRow * rows + 6);
+
+    /// <summary>The y of the centre of port row <paramref name="index"/> of <paramref name="node"/>; the node's middle when it has no such port.</summary>
+    public static double PortY(GraphNode node, int index) => index < 0 ? node.Y + node.Height / 2 : node.Y + PortTop + PortRow * index + PortRow / 2;
 
     /// <summary>Computes every node's position and the graph's size.</summary>
     public static void Apply(WorkflowGraph graph)
@@ -25,13 +44,13 @@ public static class GraphLayout
         {
             var inner = graph.Edges.Where(e => frame.Children.Any(c => c.Path == e.From) && frame.Children.Any(c => c.Path == e.To))
                 .Select(e => (e.From, e.To)).ToList();
-            var (w, h) = Place(frame.Children, inner, FramePad, FrameHeader + FramePad);
+            var (w, h) = Place(frame.Children, inner, FramePad, FrameHeader + FramePad, graph.Vertical);
             frame.Width = Math.Max(NodeWidth, w + FramePad);
             frame.Height = h + FramePad;
         }
         string Top(string path) => graph.Find(path)?.Parent ?? path;
         var edges = graph.Edges.Select(e => (From: Top(e.From), To: Top(e.To))).Where(e => e.From != e.To).Distinct().ToList();
-        var (width, height) = Place(graph.Nodes, edges, 20, 20);
+        var (width, height) = Place(graph.Nodes, edges, 20, 20, graph.Vertical);
         foreach (var frame in graph.Nodes.Where(n => n.IsGroup))
         {
             foreach (var c in frame.Children)
@@ -45,7 +64,7 @@ public static class GraphLayout
     }
 
     /// <summary>Places <paramref name="nodes"/> with offsets; returns the extent (right, bottom).</summary>
-    private static (double Width, double Height) Place(List<GraphNode> nodes, List<(string From, string To)> edges, double left, double top)
+    private static (double Width, double Height) Place(List<GraphNode> nodes, List<(string From, string To)> edges, double left, double top, bool vertical)
     {
         if (nodes.Count == 0)
         {
@@ -133,21 +152,39 @@ public static class GraphLayout
                 Number();
             }
         }
-        var rowWidths = layers.Select(r => r.Sum(i => nodes[i].Width) + GapX * (r.Count - 1)).ToList();
-        var maxWidth = rowWidths.Max();
-        var y = top;
+        if (vertical)
+        {
+            // Rows top to bottom (the run view's narrow pane).
+            var rowWidths = layers.Select(r => r.Sum(i => nodes[i].Width) + RowGapX * (r.Count - 1)).ToList();
+            var maxWidth = rowWidths.Max();
+            var rowY = top;
+            for (var l = 0; l < layers.Count; l++)
+            {
+                var rowX = left + (maxWidth - rowWidths[l]) / 2;
+                foreach (var i in layers[l])
+                {
+                    (nodes[i].X, nodes[i].Y, nodes[i].Layer) = (rowX, rowY, l);
+                    rowX += nodes[i].Width + RowGapX;
+                }
+                rowY += layers[l].Max(i => nodes[i].Height) + RowGapY;
+            }
+            return (left + maxWidth, rowY - RowGapY);
+        }
+        var columnHeights = layers.Select(r => r.Sum(i => nodes[i].Height) + GapY * (r.Count - 1)).ToList();
+        var maxHeight = columnHeights.Max();
+        var x = left;
         for (var l = 0; l < layers.Count; l++)
         {
-            var x = left + (maxWidth - rowWidths[l]) / 2;
+            var y = top + (maxHeight - columnHeights[l]) / 2;
             foreach (var i in layers[l])
             {
                 nodes[i].X = x;
                 nodes[i].Y = y;
                 nodes[i].Layer = l;
-                x += nodes[i].Width + GapX;
+                y += nodes[i].Height + GapY;
             }
-            y += layers[l].Max(i => nodes[i].Height) + GapY;
+            x += layers[l].Max(i => nodes[i].Width) + GapX;
         }
-        return (left + maxWidth, y - GapY);
+        return (x - GapX, top + maxHeight);
     }
 }

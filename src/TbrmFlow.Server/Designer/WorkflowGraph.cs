@@ -3,6 +3,7 @@ using TbrmFlow.Abstractions.Descriptors;
 using TbrmFlow.Workflows.Analysis;
 using TbrmFlow.Workflows.Expressions;
 using TbrmFlow.Workflows.Model;
+using TbrmFlow.Workflows.Validation;
 
 namespace TbrmFlow.Server.Designer;
 
@@ -36,6 +37,12 @@ public sealed class GraphNode
     /// <summary>The activity's output names.</summary>
     public IReadOnlyList<string> Outputs { get; init; } = [];
 
+    /// <summary>Input ports drawn on the left side: artifact inputs and inputs bound to an upstream output (empty without ports).</summary>
+    public IReadOnlyList<GraphPort> InPorts { get; set; } = [];
+
+    /// <summary>Output ports drawn on the right side: every output of the activity (empty without ports).</summary>
+    public IReadOnlyList<GraphPort> OutPorts { get; set; } = [];
+
     /// <summary>Line of the stage in the YAML (1-based, 0 unknown).</summary>
     public int Line { get; init; }
 
@@ -58,6 +65,13 @@ public sealed class GraphNode
     public bool IsGroup => Uses.Length == 0;
 }
 
+/// <summary>A typed port of a node.</summary>
+/// <param name="Name">The input or output name.</param>
+/// <param name="ClrType">Its .NET type (for compatibility checks).</param>
+/// <param name="TypeName">The workflow language's type name (<see cref="TbrmFlow.Workflows.Validation.InputTypes.Name"/>).</param>
+/// <param name="Required">Inputs: must be given.</param>
+public sealed record GraphPort(string Name, Type ClrType, string TypeName, bool Required);
+
 /// <summary>A dependency: <see cref="From"/> must finish before <see cref="To"/>; labelled with the output and input it binds, if any.</summary>
 /// <param name="From">Source stage path.</param>
 /// <param name="To">Target stage path.</param>
@@ -73,6 +87,9 @@ public sealed class WorkflowGraph
 
     /// <summary>Every edge (deduplicated).</summary>
     public List<GraphEdge> Edges { get; } = [];
+
+    /// <summary>Laid out top to bottom (no ports: the run view's narrow pane), else left to right.</summary>
+    public bool Vertical { get; set; }
 
     /// <summary>Total width after layout.</summary>
     public double Width { get; set; }
@@ -96,7 +113,10 @@ public sealed class WorkflowGraph
     }
 
     /// <summary>Builds the graph of a parsed workflow and lays it out.</summary>
-    public static WorkflowGraph Build(WorkflowDefinition workflow, ActivityCatalog catalog)
+    /// <param name="workflow">The parsed workflow.</param>
+    /// <param name="catalog">Activity descriptors (categories, ports).</param>
+    /// <param name="ports">Give nodes typed input and output ports (the designer); without them nodes are compact (the run view).</param>
+    public static WorkflowGraph Build(WorkflowDefinition workflow, ActivityCatalog catalog, bool ports = false)
     {
         var graph = new WorkflowGraph();
         var scope = new JsonObject
@@ -137,8 +157,30 @@ public sealed class WorkflowGraph
             }
         }
         graph.Edges.RemoveAll(e => graph.Find(e.From) is null || graph.Find(e.To) is null || e.From == e.To);
+        if (ports)
+        {
+            AddPorts(graph, catalog);
+        }
+        graph.Vertical = !ports;
         GraphLayout.Apply(graph);
         return graph;
+    }
+
+    private static void AddPorts(WorkflowGraph graph, ActivityCatalog catalog)
+    {
+        var bound = graph.Edges.Where(e => e.Input is not null && e.Output is not null).Select(e => (e.To, e.Input!)).ToHashSet();
+        foreach (var node in graph.AllNodes.Where(n => !n.IsGroup))
+        {
+            if (!catalog.TryGet(node.Uses, out var descriptor))
+            {
+                continue;
+            }
+            node.InPorts = [.. descriptor.Inputs
+                .Where(i => PortRules.IsArtifact(i.ClrType) || bound.Contains((node.Path, i.Name)))
+                .Select(i => new GraphPort(i.Name, i.ClrType, InputTypes.Name(i.ClrType), i.Required))];
+            node.OutPorts = [.. descriptor.Outputs.Select(o => new GraphPort(o.Name, o.ClrType, InputTypes.Name(o.ClrType), false))];
+            node.Height = GraphLayout.HeightWithPorts(Math.Max(node.InPorts.Count, node.OutPorts.Count));
+        }
     }
 
     private static GraphNode Node(StageDefinition stage, string? parent, ActivityCatalog catalog, JsonObject scope)

@@ -60,6 +60,10 @@ public static partial class YamlPatcher
     /// <summary>Appends a stage at the end of <c>stages</c> (or of a repeat stage's <c>stages</c> when <paramref name="parentPath"/> is given).</summary>
     public static string AddStage(string text, string id, string uses, JsonObject with, string? parentPath = null)
     {
+        if (parentPath is null && Root(text).Entry("stages") is { } empty && empty.Value is SpanScalar { Value: "" } or SpanMapping { Flow: true, Entries.Count: 0 })
+        {
+            return AddFirstStage(text, empty, id, uses, with);
+        }
         var stages = parentPath is null
             ? (Root(text).Get("stages") as SpanMapping ?? throw new InvalidOperationException("the workflow has no 'stages' mapping"))
             : (FindStage(text, parentPath).Get("stages") as SpanMapping
@@ -87,6 +91,134 @@ public static partial class YamlPatcher
         }
         return InsertEntry(text, stages, block);
     }
+
+    /// <summary>The first stage of a workflow whose <c>stages:</c> is empty (<c>stages:</c> or <c>stages: {}</c>): a block mapping under it.</summary>
+    private static string AddFirstStage(string text, KeyValuePair<SpanScalar, SpanNode> stages, string id, string uses, JsonObject with)
+    {
+        var indent = new string(' ', Column(text, stages.Key.Start) + 2);
+        var block = $"\n{indent}{id}:\n{indent}  uses: {uses}";
+        if (with.Count > 0)
+        {
+            block += $"\n{indent}  with:" + string.Concat(with.Select(kv => $"\n{indent}    {kv.Key}: {Format(kv.Value)}"));
+        }
+        if (stages.Value is SpanMapping braces)
+        {
+            // `stages: {}` becomes `stages:` followed by the block (the space before the braces goes too).
+            var start = braces.Start;
+            while (start > stages.Key.End + 1 && text[start - 1] == ' ')
+            {
+                start--;
+            }
+            return string.Concat(text.AsSpan(0, start), block, text.AsSpan(Math.Max(braces.End, braces.Close + 1)));
+        }
+        return text.Insert(LineEnd(text, stages.Key.End), block);
+    }
+
+    /// <summary>
+    /// Renames a stage: its key, the <c>needs</c> entries of its sibling stages that name it, and every
+    /// <c>stages.OLD</c> / <c>stages['OLD']</c> reference inside <c>${{ … }}</c> expressions of the file.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The new id is not a stage id, is taken, or the stage is not found.</exception>
+    public static string RenameStage(string text, string stagePath, string newId)
+    {
+        if (!StageIdForm().IsMatch(newId))
+        {
+            throw new InvalidOperationException($"'{newId}' is not a stage id: lower-case letters, digits, '_' and '-', starting with a letter");
+        }
+        var (parent, key) = StageEntry(text, stagePath);
+        if (key == newId)
+        {
+            return text;
+        }
+        if (parent.Get(newId) is not null)
+        {
+            throw new InvalidOperationException($"a stage '{newId}' already exists");
+        }
+        var edits = new List<(int Start, int End, string Text)> { (parent.Entry(key)!.Value.Key.Start, parent.Entry(key)!.Value.Key.End, newId) };
+        foreach (var (_, sibling) in parent.Entries)
+        {
+            if (sibling is SpanMapping stage && stage.Get("needs") is { } needs)
+            {
+                var items = needs is SpanSequence seq ? seq.Items : [needs];
+                edits.AddRange(items.OfType<SpanScalar>().Where(i => i.Value == key).Select(i => (i.Start, i.End, newId)));
+            }
+        }
+        foreach (var (start, end, replacement) in edits.OrderByDescending(e => e.Start))
+        {
+            text = Replace(text, start, end, replacement);
+        }
+        var dotted = new Regex($@"(?<![\w.-])stages\.{Regex.Escape(key)}(?![\w-])");
+        var bracket = new Regex($@"(?<![\w.-])stages\[\s*(['""]){Regex.Escape(key)}\1\s*\]");
+        return Expression().Replace(text, m => bracket.Replace(dotted.Replace(m.Value, "stages." + newId), $"stages['{newId}']"));
+    }
+
+    /// <summary>True when the YAML text <paramref name="value"/> refers to stage <paramref name="id"/> in an expression.</summary>
+    public static bool RefersTo(string value, string id) =>
+        Expression().Matches(value).Any(m => Regex.IsMatch(m.Value, $@"(?<![\w.-])stages(\.{Regex.Escape(id)}(?![\w-])|\[\s*(['""]){Regex.Escape(id)}\2\s*\])"));
+
+    /// <summary>
+    /// Removes a stage and what points at it: its siblings' <c>needs</c> entries naming it and their
+    /// <c>with</c> inputs whose value refers to its outputs (so those inputs fall back to their default,
+    /// or the validator reports them missing).
+    /// </summary>
+    public static string RemoveStageAndReferences(string text, string stagePath)
+    {
+        var id = stagePath.Split('/')[^1];
+        while (true)
+        {
+            var (parent, key) = StageEntry(text, stagePath);
+            var changed = false;
+            foreach (var (siblingKey, sibling) in parent.Entries)
+            {
+                if (siblingKey.Value == key || sibling is not SpanMapping stage)
+                {
+                    continue;
+                }
+                if (stage.Entry("needs") is { } needs && RemoveNeed(text, stage, needs, id) is { } withoutNeed)
+                {
+                    text = withoutNeed;
+                    changed = true;
+                    break;
+                }
+                if (stage.Get("with") is SpanMapping with && with.Entries.FirstOrDefault(e => RefersTo(text[e.Value.Start..e.Value.End], id)) is { Key: not null } input)
+                {
+                    text = RemoveEntry(text, with, input);
+                    changed = true;
+                    break;
+                }
+            }
+            if (!changed)
+            {
+                return RemoveStage(text, stagePath);
+            }
+        }
+    }
+
+    private static string? RemoveNeed(string text, SpanMapping stage, KeyValuePair<SpanScalar, SpanNode> needs, string id)
+    {
+        switch (needs.Value)
+        {
+            case SpanScalar s when s.Value == id:
+            case SpanSequence { Items.Count: 1 } one when one.Items[0] is SpanScalar { Value: var v } && v == id:
+                return RemoveEntry(text, stage, needs);
+            case SpanSequence seq when seq.Items.Select((item, k) => (item, k)).FirstOrDefault(x => x.item is SpanScalar { Value: var v } && v == id) is { item: not null } hit:
+                if (seq.Flow)
+                {
+                    return hit.k > 0
+                        ? text.Remove(seq.Items[hit.k - 1].End, hit.item.End - seq.Items[hit.k - 1].End)
+                        : text.Remove(hit.item.Start, seq.Items[1].Start - hit.item.Start);
+                }
+                var lineStart = text.LastIndexOf('\n', Math.Max(0, hit.item.Start - 1)) + 1;
+                var lineEnd = LineEnd(text, hit.item.End);
+                return text.Remove(lineStart, Math.Min(text.Length, lineEnd + 1) - lineStart);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Sets the top-level <c>name:</c> value; unchanged when the file has none.</summary>
+    public static string SetName(string text, string name) =>
+        Root(text).Get("name") is SpanScalar value ? Replace(text, value.Start, value.End, Format(JsonValue.Create(name))) : text;
 
     /// <summary>Removes a stage's entry (its lines, for block style).</summary>
     public static string RemoveStage(string text, string stagePath)
@@ -232,6 +364,12 @@ public static partial class YamlPatcher
     }
 
     private static int Column(string text, int offset) => offset - (text.LastIndexOf('\n', Math.Max(0, offset - 1)) + 1);
+
+    [GeneratedRegex(@"\$\{\{.*?\}\}", RegexOptions.Singleline)]
+    private static partial Regex Expression();
+
+    [GeneratedRegex("^[a-z][a-z0-9_-]*$")]
+    private static partial Regex StageIdForm();
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_./-]*$")]
     private static partial Regex PlainSafe();

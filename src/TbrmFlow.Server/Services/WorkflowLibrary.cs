@@ -10,8 +10,9 @@ using TbrmFlow.Workflows.Validation;
 namespace TbrmFlow.Server.Services;
 
 /// <summary>
-/// The workflows folder: <c>NAME.yaml</c> files, listed, read, written atomically, deleted and
-/// validated exactly as <c>tbrmflow validate</c> does. Names never leave the folder.
+/// The workflows folder: <c>NAME.yaml</c> files, listed, read, written atomically, created, copied,
+/// renamed, deleted and validated exactly as <c>tbrmflow validate</c> does; beside each an optional
+/// <c>NAME.layout.json</c> (the designer's node positions) that follows it. Names never leave the folder.
 /// </summary>
 /// <param name="options">Where the folder is.</param>
 /// <param name="catalog">Known activities, for validation.</param>
@@ -107,7 +108,7 @@ public sealed partial class WorkflowLibrary(ServerOptions options, ActivityCatal
         }
     }
 
-    /// <summary>Deletes <paramref name="name"/>; false when there was no such file.</summary>
+    /// <summary>Deletes <paramref name="name"/> and its layout sidecar; false when there was no such file.</summary>
     /// <exception cref="InvalidInputException">The name is not allowed.</exception>
     public bool Delete(string name)
     {
@@ -117,7 +118,155 @@ public sealed partial class WorkflowLibrary(ServerOptions options, ActivityCatal
             return false;
         }
         File.Delete(path);
+        File.Delete(LayoutFileOf(name));
         return true;
+    }
+
+    /// <summary>
+    /// The text of a new workflow: its name and an empty <c>stages: {}</c> mapping that the designer's
+    /// palette appends to (a workflow with no stages is reported by the validator until one is added).
+    /// </summary>
+    public static string Skeleton(string name) =>
+        $"name: {Title(name)}\ndescription: New workflow\nstages: {{}}\n";
+
+    /// <summary>The workflow language's <c>name:</c> for a file name (lower-case letters, digits and '-'; '.' and '_' become '-').</summary>
+    public static string Title(string name) => TitleChars().Replace(name.ToLowerInvariant(), "-");
+
+    /// <summary>The text with its <c>name:</c> following a new file name, when it was the old file name's title (a title chosen by hand stays).</summary>
+    private static string Retitle(string text, string from, string to)
+    {
+        try
+        {
+            return WorkflowParser.TryParse(text, [])?.Name == Title(from) ? Designer.YamlPatcher.SetName(text, Title(to)) : text;
+        }
+        catch (InvalidOperationException)
+        {
+            return text;
+        }
+    }
+
+    /// <summary>Creates <paramref name="name"/> with <see cref="Skeleton"/>.</summary>
+    /// <exception cref="InvalidInputException">The name is not allowed.</exception>
+    /// <exception cref="ConflictException">(409) A workflow of that name exists.</exception>
+    public async Task<string> CreateAsync(string name, CancellationToken ct)
+    {
+        var text = Skeleton(name);
+        await WriteNewAsync(name, text, ct);
+        return text;
+    }
+
+    /// <summary>Copies <paramref name="from"/> (its file, or <paramref name="text"/> when given: the designer's unsaved text) and its layout to <paramref name="to"/>.</summary>
+    /// <exception cref="InvalidInputException">A name is not allowed.</exception>
+    /// <exception cref="NotFoundException">(404) No workflow <paramref name="from"/> (and no text given).</exception>
+    /// <exception cref="ConflictException">(409) <paramref name="to"/> exists.</exception>
+    public async Task CopyAsync(string from, string to, CancellationToken ct, string? text = null, string? layout = null)
+    {
+        CheckName(to, "to");
+        text ??= Read(from) ?? throw new NotFoundException($"no workflow '{from}' in {Directory}");
+        layout ??= ReadLayout(from);
+        await WriteNewAsync(to, Retitle(text, from, to), ct);
+        if (layout is not null)
+        {
+            await WriteLayoutAsync(to, layout, ct);
+        }
+    }
+
+    /// <summary>Renames <paramref name="from"/> (and its layout sidecar) to <paramref name="to"/>; a <c>name:</c> equal to the old file name follows the new one.</summary>
+    /// <exception cref="InvalidInputException">A name is not allowed.</exception>
+    /// <exception cref="NotFoundException">(404) No workflow <paramref name="from"/>.</exception>
+    /// <exception cref="ConflictException">(409) <paramref name="to"/> exists.</exception>
+    public void Rename(string from, string to)
+    {
+        var source = PathOf(from);
+        CheckName(to, "to");
+        var target = PathOf(to);
+        if (!File.Exists(source))
+        {
+            throw new NotFoundException($"no workflow '{from}' in {Directory}");
+        }
+        if (from == to)
+        {
+            return;
+        }
+        try
+        {
+            // overwrite: false, so a file created meanwhile is never replaced.
+            File.Move(source, target, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            throw new ConflictException($"a workflow '{to}' already exists");
+        }
+        if (File.Exists(LayoutFileOf(from)))
+        {
+            File.Move(LayoutFileOf(from), LayoutFileOf(to), overwrite: true);
+        }
+        if (Read(to) is { } text && Retitle(text, from, to) is var retitled && retitled != text)
+        {
+            File.WriteAllText(target, retitled);
+        }
+    }
+
+    /// <summary>The layout sidecar's JSON text (<c>NAME.layout.json</c>: node positions of the designer), or null when there is none or it is not readable.</summary>
+    public string? ReadLayout(string name)
+    {
+        var path = LayoutFileOf(name);
+        try
+        {
+            return new FileInfo(path) is { Exists: true, Length: <= MaxLayoutBytes } ? File.ReadAllText(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes (atomically) or, for null, deletes the layout sidecar of <paramref name="name"/>.</summary>
+    public async Task WriteLayoutAsync(string name, string? json, CancellationToken ct)
+    {
+        var path = LayoutFileOf(name);
+        if (json is null)
+        {
+            File.Delete(path);
+            return;
+        }
+        System.IO.Directory.CreateDirectory(Directory);
+        var temp = Path.Combine(Directory, $".{name}.layout.{Guid.NewGuid():n}.tmp");
+        try
+        {
+            await File.WriteAllTextAsync(temp, json, ct);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>The layout sidecar's path of <paramref name="name"/> (beside its YAML file).</summary>
+    public string LayoutFileOf(string name) => Path.ChangeExtension(PathOf(name), ".layout.json");
+
+    /// <summary>Largest layout sidecar read (a sidecar is a few bytes per stage).</summary>
+    private const int MaxLayoutBytes = 1 << 20;
+
+    /// <summary>Writes a file that must not exist yet (created exclusively, so two creators never both win).</summary>
+    private async Task WriteNewAsync(string name, string text, CancellationToken ct)
+    {
+        var path = PathOf(name);
+        System.IO.Directory.CreateDirectory(Directory);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            throw new ConflictException($"a workflow '{name}' already exists");
+        }
+        await using (stream)
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
+        }
     }
 
     /// <summary>
@@ -224,6 +373,9 @@ public sealed partial class WorkflowLibrary(ServerOptions options, ActivityCatal
 
     private static DiagnosticDto ToDto(Diagnostic d) =>
         new(d.IsWarning ? "warning" : "error", d.Code, d.Location.Line, d.Location.Column, d.Message);
+
+    [GeneratedRegex("[^a-z0-9-]", RegexOptions.CultureInvariant)]
+    private static partial Regex TitleChars();
 
     // \z rather than $: '$' would also accept a trailing newline.
     [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]*\z", RegexOptions.CultureInvariant)]

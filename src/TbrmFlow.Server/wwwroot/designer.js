@@ -150,8 +150,29 @@ export async function create(element, text, dotnet, activities) {
     clearTimeout(state.cursorTimer);
     state.cursorTimer = setTimeout(() => dotnet.invokeMethodAsync('OnCursorLine', e.position.lineNumber), 250);
   });
+  // Ctrl+S (Cmd+S) saves, in the editor (Monaco would otherwise keep the key) and anywhere on the page.
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => dotnet.invokeMethodAsync('SaveShortcut'));
+  state.onKey = e => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+      e.preventDefault();
+      if (!editor.hasTextFocus()) dotnet.invokeMethodAsync('SaveShortcut');
+    }
+  };
+  document.addEventListener('keydown', state.onKey);
   window.tbrmflowEditor = editor; // for browser tests
   return true;
+}
+
+// The browser asks before closing or reloading the tab while there are unsaved changes.
+function beforeUnload(e) {
+  e.preventDefault();
+  e.returnValue = '';
+}
+
+export function setDirty(dirty) {
+  window.removeEventListener('beforeunload', beforeUnload);
+  if (dirty) window.addEventListener('beforeunload', beforeUnload);
+  window.tbrmflowDirty = dirty; // for browser tests
 }
 
 // Replaces the text with the smallest edit (common prefix and suffix kept), so the cursor, the
@@ -201,5 +222,8 @@ export function reveal(element, line) {
 }
 
 export function dispose(element) {
-  element?._tf?.editor.dispose();
+  const state = element?._tf;
+  if (state?.onKey) document.removeEventListener('keydown', state.onKey);
+  window.removeEventListener('beforeunload', beforeUnload);
+  state?.editor.dispose();
 }

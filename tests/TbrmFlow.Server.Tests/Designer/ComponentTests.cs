@@ -62,9 +62,33 @@ public sealed class ComponentTests : BunitContext
         Assert.Equal(["data", "eval"], view.FindAll("g.node").Select(n => n.GetAttribute("data-stage")));
         Assert.Equal("data->eval", view.Find("path.edge").GetAttribute("data-edge"));
         Assert.Equal(2, view.FindAll("g.node[data-stage=eval] rect.stack").Count); // two cells drawn as a stack
-        Assert.Contains("matrix t: 2", view.Find("g.node[data-stage=eval] text.matrix").TextContent, StringComparison.Ordinal);
+        Assert.Contains("matrix t: 2", view.Find("g.node[data-stage=eval] .matrix").TextContent, StringComparison.Ordinal);
         view.Find("g.node[data-stage=eval]").Click();
         Assert.Equal("eval", clicked);
+    }
+
+    [Fact]
+    public void GraphView_WithPorts_DrawsTypedPortsLabelledEdgesBadges_AndMarksInputsDuringAPortDrag()
+    {
+        var graph = WorkflowGraph.Build(WorkflowParser.TryParse(Yaml, [])!, Catalog, ports: true);
+        var problems = new Dictionary<string, StageProblems> { ["eval"] = new(2, 0, "TF0013: missing input 'checkpoint'") };
+        var view = Render<GraphView>(p => p.Add(x => x.Graph, graph).Add(x => x.Problems, problems)
+            .Add(x => x.Refusal, (from, output, to, input) => PortRules.Refusal(graph, from, output, to, input)));
+        Assert.Equal(["train:PromptSet", "test:PromptSet"], view.FindAll("g.node[data-stage=data] g.port.out").Select(p => $"{p.GetAttribute("data-port")}:{p.GetAttribute("data-type")}"));
+        Assert.Equal(["checkpoint:Checkpoint", "problems:PromptSet"], view.FindAll("g.node[data-stage=eval] g.port.in").Select(p => $"{p.GetAttribute("data-port")}:{p.GetAttribute("data-type")}"));
+        Assert.Equal("test", view.Find("g.edge-label text").TextContent);
+        Assert.Equal("2", view.Find("g.node[data-stage=eval] [data-testid=error-badge] text").TextContent);
+        Assert.Empty(view.FindAll("g.node[data-stage=data] [data-testid=error-badge]"));
+
+        // Dragging data's train output: eval's PromptSet input lights up, its Checkpoint input is refused with the reason.
+        view.InvokeAsync(() => view.Instance.ConnectStart("data", "train"));
+        Assert.Contains("compatible", view.Find("g.node[data-stage=eval] g.port.in[data-port=problems]").ClassList);
+        var refused = view.Find("g.node[data-stage=eval] g.port.in[data-port=checkpoint]");
+        Assert.Contains("refused", refused.ClassList);
+        Assert.Contains("cannot feed a Checkpoint", refused.QuerySelector("title")!.TextContent, StringComparison.Ordinal);
+        view.InvokeAsync(() => view.Instance.ConnectEnd("eval", "checkpoint"));
+        Assert.Contains("Not connected: a PromptSet", view.Find("[data-testid=graph-message]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(view.FindAll("g.port.in.refused"));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class WorkflowGraphTests
     [Fact]
     public void Quickstart_HasFourNodes_MatrixReferencesBecomeEdges_AndLayersFollowDependencies()
     {
-        var graph = WorkflowGraph.Build(WorkflowParser.ParseFile(RepoFile("workflows/quickstart.yaml")), Catalog);
+        var graph = WorkflowGraph.Build(WorkflowParser.ParseFile(RepoFile("workflows/quickstart.yaml")), Catalog, ports: true);
         Assert.Equal(["data", "sft", "tbrm", "evaluate"], graph.Nodes.Select(n => n.Path));
         Assert.Equal(["data", "rl", "rl", "eval"], graph.Nodes.Select(n => n.Category));
         var pairs = graph.Edges.Select(e => $"{e.From}->{e.To}").Distinct().Order(StringComparer.Ordinal);
@@ -31,7 +31,13 @@ public sealed class WorkflowGraphTests
         Assert.Equal([0, 1, 2, 3], graph.Nodes.Select(n => n.Layer));
         var evaluate = graph.Find("evaluate")!;
         Assert.Equal(["policy=sft", "policy=tbrm"], evaluate.Cells);
-        Assert.All(graph.Nodes.Zip(graph.Nodes.Skip(1)), p => Assert.True(p.First.Y + p.First.Height < p.Second.Y));
+        // The designer (ports): left to right, each layer a column to the right of the previous one.
+        Assert.False(graph.Vertical);
+        Assert.All(graph.Nodes.Zip(graph.Nodes.Skip(1)), p => Assert.True(p.First.X + p.First.Width < p.Second.X));
+        // The run view (no ports, a narrow pane): top to bottom, each layer a row below the previous one.
+        var runView = WorkflowGraph.Build(WorkflowParser.ParseFile(RepoFile("workflows/quickstart.yaml")), Catalog);
+        Assert.True(runView.Vertical);
+        Assert.All(runView.Nodes.Zip(runView.Nodes.Skip(1)), p => Assert.True(p.First.Y + p.First.Height < p.Second.Y));
     }
 
     [Fact]
@@ -59,11 +65,11 @@ public sealed class WorkflowGraphTests
         {
             lines.Add($"  e{i}: {{ uses: eval.math, with: {{ problems: \"${{{{ stages.data.outputs.test }}}}\", checkpoint: \"x{i}\" }} }}");
         }
-        var graph = WorkflowGraph.Build(WorkflowParser.Parse(string.Join('\n', lines), "wide.yaml"), Catalog);
+        var graph = WorkflowGraph.Build(WorkflowParser.Parse(string.Join('\n', lines), "wide.yaml"), Catalog, ports: true);
         Assert.Equal(41, graph.Nodes.Count);
-        var row = graph.Nodes.Where(n => n.Layer == 1).OrderBy(n => n.X).ToList();
-        Assert.Equal(40, row.Count);
-        Assert.All(row.Zip(row.Skip(1)), p => Assert.True(p.First.X + p.First.Width <= p.Second.X));
-        Assert.True(graph.Width >= row[^1].X + row[^1].Width);
+        var column = graph.Nodes.Where(n => n.Layer == 1).OrderBy(n => n.Y).ToList();
+        Assert.Equal(40, column.Count);
+        Assert.All(column.Zip(column.Skip(1)), p => Assert.True(p.First.Y + p.First.Height <= p.Second.Y));
+        Assert.True(graph.Height >= column[^1].Y + column[^1].Height);
     }
 }
