@@ -1,3 +1,5 @@
+using TbrmFlow.Engine.Running;
+
 namespace TbrmFlow.Engine.Store;
 
 /// <summary>One stage instance of a run (table <c>stages</c>).</summary>
@@ -24,8 +26,8 @@ public sealed class StageRecord
     /// <summary>Activity version.</summary>
     public int ActivityVersion { get; set; }
 
-    /// <summary>pending, running, succeeded, failed, cancelled, skipped, cached.</summary>
-    public required string Status { get; set; }
+    /// <summary>See <see cref="StageStatus"/>; stored as its lowercase name.</summary>
+    public required StageStatus Status { get; set; }
 
     /// <summary>Resolved inputs as JSON.</summary>
     public string? InputsJson { get; set; }
