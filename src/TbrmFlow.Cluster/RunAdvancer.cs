@@ -59,11 +59,11 @@ public static class RunAdvancer
         var enqueued = new List<(string, string)>();
         foreach (var instance in plan.Where(i => ready.Contains(i.Id) || ended.ContainsKey(i.Id)))
         {
-            var record = NewRecord(runId, instance, ended.TryGetValue(instance.Id, out var notRun) ? notRun.Status : StageStatus.Queued);
-            if (notRun is not null)
+            var record = NewRecord(runId, instance, StageStatus.Queued);
+            if (ended.TryGetValue(instance.Id, out var notRun))
             {
-                record.Error = notRun.Reason;
-                record.FinishedAt = DateTime.UtcNow;
+                record.Status = StageStatus.Pending;
+                record.EndNotRun(notRun.Status, notRun.Reason);
             }
             else
             {
@@ -92,7 +92,7 @@ public static class RunAdvancer
     public static Expression<Func<StageJob, Task>> JobCall(string runId, string instanceId) =>
         job => job.RunAsync(runId, instanceId, CancellationToken.None);
 
-    /// <summary>The first record of a top-level instance (queued, or ended without running: skipped, cancelled).</summary>
+    /// <summary>The first record of a top-level instance: queued, or pending until <see cref="StageRecord.EndNotRun"/> ends it.</summary>
     public static StageRecord NewRecord(string runId, StageInstance instance, StageStatus status) => new()
     {
         RunId = runId,

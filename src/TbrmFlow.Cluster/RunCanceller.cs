@@ -111,9 +111,8 @@ public static class RunCanceller
             }
             else
             {
-                var record = RunAdvancer.NewRecord(run.Id, byId[ended.InstanceId], ended.Status);
-                record.Error = ended.Reason;
-                record.FinishedAt = DateTime.UtcNow;
+                var record = RunAdvancer.NewRecord(run.Id, byId[ended.InstanceId], StageStatus.Pending);
+                record.EndNotRun(ended.Status, ended.Reason);
                 PostgresRunStore.Upsert(connection, tx, record);
                 records[ended.InstanceId] = record;
             }

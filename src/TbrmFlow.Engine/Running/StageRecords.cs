@@ -44,6 +44,7 @@ internal static class StageRecords
     public static void SaveNotRun(RunState run, StageInstance instance, string fullId, int? iteration, StageResult result)
     {
         var record = Start(run, instance, fullId, iteration, instance.Stage.Repeat is null ? instance.Stage.Uses : "repeat", 0);
-        Finish(run, record, result with { Attempts = record.Attempts });
+        record.EndNotRun(result.Status, result.Error!);
+        run.Store.SaveStage(record);
     }
 }

@@ -58,4 +58,18 @@ public sealed class StageRecord
 
     /// <summary>Why it failed or was skipped.</summary>
     public string? Error { get; set; }
+
+    /// <summary>
+    /// Ends the instance without running it (skipped, cancelled): no outputs, no metrics, the reason as its error.
+    /// Both schedulers end instances through here, so their records agree.
+    /// </summary>
+    public void EndNotRun(StageStatus status, string reason)
+    {
+        Status = Lifecycle.Move(Status, status);
+        Error = reason;
+        OutputsJson = "{}";
+        MetricsJson = "{}";
+        DurationS = 0;
+        FinishedAt = DateTime.UtcNow;
+    }
 }
