@@ -93,9 +93,16 @@ public sealed class EngineCliTests : IDisposable
             // The owner: this test's pid with another start time, i.e. a process that is gone (its pid reused).
             db.SaveRun(new Engine.Store.RunRecord
             {
-                Id = "20260101-000000-dead00", Workflow = "hello", Experiment = "hello", SourceFile = hello,
-                SourceText = await File.ReadAllTextAsync(hello), ParamsJson = """{"seed":1}""", Status = RunStatus.Running,
-                StartedAt = DateTime.UtcNow, Pid = Environment.ProcessId, OwnerStartedAt = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+                Id = "20260101-000000-dead00",
+                Workflow = "hello",
+                Experiment = "hello",
+                SourceFile = hello,
+                SourceText = await File.ReadAllTextAsync(hello),
+                ParamsJson = """{"seed":1}""",
+                Status = RunStatus.Running,
+                StartedAt = DateTime.UtcNow,
+                Pid = Environment.ProcessId,
+                OwnerStartedAt = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc),
             });
             db.SaveStage(new Engine.Store.StageRecord { RunId = "20260101-000000-dead00", InstanceId = "data", StageId = "data", Activity = "data.arithmetic", Status = StageStatus.Running, Attempts = 1 });
         }
