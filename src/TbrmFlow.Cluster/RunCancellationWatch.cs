@@ -1,5 +1,5 @@
-using TbrmFlow.Engine.Running;
 using Npgsql;
+using TbrmFlow.Engine.Running;
 
 namespace TbrmFlow.Cluster;
 

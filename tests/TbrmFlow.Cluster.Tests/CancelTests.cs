@@ -1,6 +1,6 @@
-using TbrmFlow.Engine.Running;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
 using TbrmFlow.Workflows.Parsing;
 using static TbrmFlow.Cluster.Tests.ClusterTestSupport;

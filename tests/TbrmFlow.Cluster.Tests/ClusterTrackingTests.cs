@@ -1,5 +1,5 @@
-using TbrmFlow.Engine.Running;
 using System.Text.Json.Nodes;
+using TbrmFlow.Engine.Running;
 using TbrmFlow.Tracking;
 using TbrmFlow.Tracking.Local;
 using TbrmFlow.Tracking.Tests.TestDoubles;

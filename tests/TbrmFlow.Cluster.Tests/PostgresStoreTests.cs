@@ -1,5 +1,5 @@
-using TbrmFlow.Engine.Running;
 using TbrmFlow.Cluster.Store;
+using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
 
 namespace TbrmFlow.Cluster.Tests;

@@ -1,5 +1,5 @@
-using TbrmFlow.Engine.Running;
 using System.Text.Json.Nodes;
+using TbrmFlow.Engine.Running;
 using static TbrmFlow.Cluster.Tests.ClusterTestSupport;
 
 namespace TbrmFlow.Cluster.Tests;
