@@ -40,7 +40,7 @@ public sealed class ClusterRunner(ClusterConnection cluster) : IWorkflowExecutor
             SourceFile = workflow.SourceFile,
             SourceText = workflow.SourceText ?? "",
             ParamsJson = parameters.ToJsonString(),
-            Status = "running",
+            Status = RunStatus.Running,
             StartedAt = DateTime.UtcNow,
             Pid = 0,
             Tracking = Tracking,
@@ -63,20 +63,17 @@ public sealed class ClusterRunner(ClusterConnection cluster) : IWorkflowExecutor
     /// <summary>Waits until the run ended (a cancelling run: until its running stages stopped); reports stage state changes to <paramref name="observer"/>.</summary>
     public async Task<RunResult> WaitAsync(string runId, IRunObserver observer, CancellationToken cancellationToken)
     {
-        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, StageStatus>(StringComparer.Ordinal);
         while (true)
         {
             var run = cluster.Store.GetRun(runId) ?? throw new StageInputException($"no run '{runId}' in {cluster.Store.Path}");
             var stages = cluster.Store.GetStages(runId);
-            foreach (var stage in stages.Where(s => seen.GetValueOrDefault(s.InstanceId) != s.Status))
+            foreach (var stage in stages.Where(s => !seen.TryGetValue(s.InstanceId, out var was) || was != s.Status))
             {
                 seen[stage.InstanceId] = stage.Status;
-                if (Enum.TryParse<StageStatus>(stage.Status, ignoreCase: true, out var status))
-                {
-                    observer.StageStateChanged(stage.InstanceId, status, stage.Error);
-                }
+                observer.StageStateChanged(stage.InstanceId, stage.Status, stage.Error);
             }
-            if (run.Status is not ("running" or RunCanceller.Cancelling))
+            if (!Lifecycle.IsLive(run.Status))
             {
                 return StoredRuns.ToResult(run, stages);
             }

@@ -12,16 +12,14 @@ namespace TbrmFlow.Cluster;
 
 /// <summary>
 /// Advances a cluster run: with the run's row locked (<c>SELECT ... FOR UPDATE</c>), plans the stored
-/// workflow, records every instance whose dependencies all finished as <c>queued</c> and enqueues one
-/// job for it (or records it <c>skipped</c> when a dependency did not succeed), and closes the run when
-/// every instance is final. The client calls it once after creating the run and every worker calls it
+/// workflow, asks <see cref="RunProgress.Evaluate(IReadOnlyList{StageInstance}, IReadOnlyDictionary{string, StageStatus}, bool)"/>
+/// (the rules the in-process engine uses) what became ready, records those as <c>queued</c> and enqueues one job
+/// each (records the ones it ends <c>skipped</c>), and closes the run with its outcome when every instance is final. The client calls it once after creating the run and every worker calls it
 /// after finishing a stage; the row lock and the "no record yet" rule make sure an instance is
 /// enqueued once, whoever advances. No coordinator process stays alive.
 /// </summary>
 public static class RunAdvancer
 {
-    private static readonly HashSet<string> Final = ["succeeded", "cached", "failed", "skipped", "cancelled"];
-
     /// <summary>What one advance did.</summary>
     /// <param name="Enqueued">Instances enqueued, with their queues.</param>
     /// <param name="RunStatus">The run's status afterwards.</param>
@@ -42,81 +40,66 @@ public static class RunAdvancer
         using var connection = source.OpenConnection();
         using var tx = connection.BeginTransaction();
         var run = LockRun(connection, tx, runId);
-        if (run?.Status == RunCanceller.Cancelling)
+        if (run?.Status == RunStatus.Cancelling)
         {
             var closed = RunCanceller.Close(connection, tx, run);
             tx.Commit();
             return new Outcome([], closed.RunStatus, closed.State == RunCanceller.State.Cancelled) { NotRun = closed.Stopped };
         }
-        if (run is null || run.Status != "running")
+        if (run is null || run.Status != RunStatus.Running)
         {
             tx.Commit();
-            return new Outcome([], run?.Status ?? "missing");
+            return new Outcome([], run is null ? "missing" : Lifecycle.Name(run.Status));
         }
         var (_, plan) = RunPlans.Load(run);
         var records = ReadStages(connection, tx, runId).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
+        var step = RunProgress.Evaluate(plan, records.ToDictionary(r => r.Key, r => r.Value.Status, StringComparer.Ordinal), cancelling: false);
+        var ready = step.Ready.ToHashSet(StringComparer.Ordinal);
+        var ended = step.Ended.ToDictionary(e => e.InstanceId, StringComparer.Ordinal);
         var enqueued = new List<(string, string)>();
-        var notRun = new List<string>();
-        var changed = true;
-        while (changed)
+        foreach (var instance in plan.Where(i => ready.Contains(i.Id) || ended.ContainsKey(i.Id)))
         {
-            changed = false;
-            foreach (var instance in plan.Where(i => !records.ContainsKey(i.Id)))
+            var record = NewRecord(runId, instance, StageStatus.Queued);
+            if (ended.TryGetValue(instance.Id, out var notRun))
             {
-                if (!instance.DependsOn.All(d => records.TryGetValue(d, out var r) && Final.Contains(r.Status)))
-                {
-                    continue;
-                }
-                var record = NewRecord(runId, instance);
-                var blocker = instance.DependsOn.FirstOrDefault(d => records[d].Status is not ("succeeded" or "cached"));
-                if (blocker is not null)
-                {
-                    record.Status = "skipped";
-                    record.Error = $"dependency '{blocker}' {records[blocker].Status}";
-                    record.FinishedAt = DateTime.UtcNow;
-                    notRun.Add(instance.Id);
-                }
-                else
-                {
-                    var queue = StageQueues.For(instance.Stage);
-                    // Enqueued before the commit, under the lock: a crash between the two leaves a job
-                    // whose instance has no record, which the job then claims itself (never a lost stage).
-                    jobs.Create(Job.FromExpression(JobCall(runId, instance.Id)), new EnqueuedState(queue));
-                    enqueued.Add((instance.Id, queue));
-                }
-                PostgresRunStore.Upsert(connection, tx, record);
-                records[instance.Id] = record;
-                changed = true;
+                record.Status = StageStatus.Pending;
+                record.EndNotRun(notRun.Status, notRun.Reason);
             }
+            else
+            {
+                var queue = StageQueues.For(instance.Stage);
+                // Enqueued before the commit, under the lock: a crash between the two leaves a job
+                // whose instance has no record, which the job then claims itself (never a lost stage).
+                jobs.Create(Job.FromExpression(JobCall(runId, instance.Id)), new EnqueuedState(queue));
+                enqueued.Add((instance.Id, queue));
+            }
+            PostgresRunStore.Upsert(connection, tx, record);
+            records[instance.Id] = record;
         }
-        var ends = plan.All(i => records.TryGetValue(i.Id, out var r) && Final.Contains(r.Status));
+        var ends = Lifecycle.IsFinal(step.Status);
         if (ends)
         {
-            var all = plan.Select(i => records[i.Id]).ToList();
-            run.Status = all.Any(r => r.Status == "cancelled") ? "cancelled" : all.Any(r => r.Status == "failed") ? "failed" : "succeeded";
-            run.Error = all.Where(r => r.Status == "failed").Select(r => $"{r.InstanceId}: {r.Error}").FirstOrDefault();
+            run.Status = Lifecycle.Move(run.Status, step.Status);
+            run.Error = RunProgress.Error(plan.Select(i => records[i.Id]).Select(r => (r.InstanceId, r.Status, r.Error)));
             run.FinishedAt = DateTime.UtcNow;
             PostgresRunStore.Upsert(connection, tx, run);
         }
         tx.Commit();
-        return new Outcome(enqueued, run.Status, ends) { NotRun = notRun };
+        return new Outcome(enqueued, Lifecycle.Name(run.Status), ends) { NotRun = [.. step.Ended.Select(e => e.InstanceId)] };
     }
 
     /// <summary>The job every stage instance becomes.</summary>
     public static Expression<Func<StageJob, Task>> JobCall(string runId, string instanceId) =>
         job => job.RunAsync(runId, instanceId, CancellationToken.None);
 
-    /// <summary>True for a stage status that does not change any more.</summary>
-    public static bool IsFinal(string status) => Final.Contains(status);
-
-    /// <summary>The <c>queued</c> record of a top-level instance.</summary>
-    public static StageRecord NewRecord(string runId, StageInstance instance) => new()
+    /// <summary>The first record of a top-level instance: queued, or pending until <see cref="StageRecord.EndNotRun"/> ends it.</summary>
+    public static StageRecord NewRecord(string runId, StageInstance instance, StageStatus status) => new()
     {
         RunId = runId,
         InstanceId = instance.Id,
         StageId = instance.Stage.Id,
         Activity = instance.Stage.Repeat is null ? instance.Stage.Uses : "repeat",
-        Status = "queued",
+        Status = Lifecycle.Move(StageStatus.Pending, status),
     };
 
     /// <summary>Locks and reads the run's row inside <paramref name="tx"/>; null when there is no such run.</summary>
@@ -139,7 +122,7 @@ public static class RunAdvancer
             SourceFile = reader.IsDBNull(2) ? null : reader.GetString(2),
             SourceText = reader.GetString(3),
             ParamsJson = reader.GetString(4),
-            Status = reader.GetString(5),
+            Status = Lifecycle.ParseRun(reader.GetString(5)),
             StartedAt = reader.GetDateTime(6),
             FinishedAt = reader.IsDBNull(7) ? null : reader.GetDateTime(7),
             Pid = reader.GetInt32(8),
@@ -166,7 +149,7 @@ public static class RunAdvancer
                 StageId = reader.GetString(1),
                 Activity = reader.GetString(2),
                 ActivityVersion = reader.GetInt32(3),
-                Status = reader.GetString(4),
+                Status = Lifecycle.ParseStage(reader.GetString(4)),
                 Attempts = reader.GetInt32(5),
                 Error = reader.IsDBNull(6) ? null : reader.GetString(6),
                 StartedAt = reader.IsDBNull(7) ? null : reader.GetDateTime(7),

@@ -1,4 +1,5 @@
 using Npgsql;
+using TbrmFlow.Engine.Running;
 
 namespace TbrmFlow.Cluster;
 
@@ -34,7 +35,7 @@ public sealed class RunCancellationWatch : IDisposable
             while (!_token.IsCancellationRequested)
             {
                 await Task.Delay(interval, _stop.Token);
-                if (await StatusAsync(source, runId, _stop.Token) is not ("running" or null))
+                if (await StatusAsync(source, runId, _stop.Token) is { } status && status != Lifecycle.Name(RunStatus.Running))
                 {
                     RunCancelled = true;
                     await _token.CancelAsync();

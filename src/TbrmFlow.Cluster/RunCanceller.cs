@@ -15,11 +15,8 @@ namespace TbrmFlow.Cluster;
 /// </summary>
 public static class RunCanceller
 {
-    /// <summary>The status of a run being cancelled while some of its stages still run on workers.</summary>
-    public const string Cancelling = "cancelling";
-
     /// <summary>Why a stage that never started was cancelled (the in-process engine's words).</summary>
-    public const string NotStarted = "the run was cancelled before it started";
+    public const string NotStarted = RunProgress.CancelledBeforeStart;
 
     /// <summary>What <see cref="Cancel"/> found.</summary>
     public enum State
@@ -69,14 +66,14 @@ public static class RunCanceller
         using var connection = source.OpenConnection();
         using var tx = connection.BeginTransaction();
         var run = RunAdvancer.LockRun(connection, tx, runId);
-        if (run is null || run.Status is not ("running" or Cancelling))
+        if (run is null || !Lifecycle.IsLive(run.Status))
         {
             tx.Commit();
-            return new Outcome(run is null ? State.NotFound : State.AlreadyEnded, run?.Status ?? "missing", [], []);
+            return new Outcome(run is null ? State.NotFound : State.AlreadyEnded, run is null ? "missing" : Lifecycle.Name(run.Status), [], []);
         }
-        if (run.Status == "running")
+        if (run.Status == RunStatus.Running)
         {
-            run.Status = Cancelling;
+            run.Status = Lifecycle.Move(run.Status, RunStatus.Cancelling);
             run.Error = reason;
             PostgresRunStore.Upsert(connection, tx, run);
         }
@@ -93,57 +90,43 @@ public static class RunCanceller
     {
         var (_, plan) = RunPlans.Load(run);
         var records = RunAdvancer.ReadStages(connection, tx, run.Id).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
-        var stopped = new List<string>();
-        // Queued: its job, when a worker picks it, finds the run not running and does nothing.
-        using (var queued = new NpgsqlCommand(
-            "UPDATE stages SET \"Status\" = 'cancelled', \"Error\" = @why, \"FinishedAt\" = now() " +
-            "WHERE \"RunId\" = @run AND \"Iteration\" IS NULL AND \"Status\" IN ('queued', 'pending') RETURNING \"InstanceId\"", connection, tx))
+        // The rules the in-process DAG follows once cancelled (RunProgress): instances that had not started
+        // (queued: their job, when a worker picks it, finds the run not running and does nothing) are
+        // cancelled, unplanned ones skipped behind a dependency that did not succeed, else cancelled;
+        // instances behind a running one wait for it to end.
+        var step = RunProgress.Evaluate(plan, records.ToDictionary(r => r.Key, r => r.Value.Status, StringComparer.Ordinal), cancelling: true);
+        var byId = plan.ToDictionary(i => i.Id, StringComparer.Ordinal);
+        foreach (var ended in step.Ended)
         {
-            queued.Parameters.AddWithValue("run", run.Id);
-            queued.Parameters.AddWithValue("why", NotStarted);
-            using var reader = queued.ExecuteReader();
-            while (reader.Read())
+            if (records.TryGetValue(ended.InstanceId, out var recorded))
             {
-                var id = reader.GetString(0);
-                stopped.Add(id);
-                if (records.TryGetValue(id, out var record))
-                {
-                    record.Status = "cancelled";
-                }
+                using var update = new NpgsqlCommand(
+                    "UPDATE stages SET \"Status\" = @status, \"Error\" = @why, \"FinishedAt\" = now() WHERE \"RunId\" = @run AND \"InstanceId\" = @id", connection, tx);
+                update.Parameters.AddWithValue("status", Lifecycle.Name(Lifecycle.Move(recorded.Status, ended.Status)));
+                update.Parameters.AddWithValue("why", ended.Reason);
+                update.Parameters.AddWithValue("run", run.Id);
+                update.Parameters.AddWithValue("id", ended.InstanceId);
+                update.ExecuteNonQuery();
+                recorded.Status = ended.Status;
             }
-        }
-        // Not planned yet: as the in-process DAG does once cancelled, skipped behind a dependency that did
-        // not succeed, else cancelled; instances behind a running one wait for it to end.
-        var changed = true;
-        while (changed)
-        {
-            changed = false;
-            foreach (var instance in plan.Where(i => !records.ContainsKey(i.Id)))
+            else
             {
-                if (!instance.DependsOn.All(d => records.TryGetValue(d, out var r) && RunAdvancer.IsFinal(r.Status)))
-                {
-                    continue;
-                }
-                var record = RunAdvancer.NewRecord(run.Id, instance);
-                var blocker = instance.DependsOn.FirstOrDefault(d => records[d].Status is not ("succeeded" or "cached"));
-                record.Status = blocker is null ? "cancelled" : "skipped";
-                record.Error = blocker is null ? NotStarted : $"dependency '{blocker}' {records[blocker].Status}";
-                record.FinishedAt = DateTime.UtcNow;
+                var record = RunAdvancer.NewRecord(run.Id, byId[ended.InstanceId], StageStatus.Pending);
+                record.EndNotRun(ended.Status, ended.Reason);
                 PostgresRunStore.Upsert(connection, tx, record);
-                records[instance.Id] = record;
-                stopped.Add(instance.Id);
-                changed = true;
+                records[ended.InstanceId] = record;
             }
         }
-        var running = records.Values.Where(r => r.Status == "running").Select(r => r.InstanceId).ToList();
-        if (plan.All(i => records.TryGetValue(i.Id, out var r) && RunAdvancer.IsFinal(r.Status)))
+        var stopped = step.Ended.Select(e => e.InstanceId).ToList();
+        var running = records.Values.Where(r => r.Status == StageStatus.Running).Select(r => r.InstanceId).ToList();
+        if (Lifecycle.IsFinal(step.Status))
         {
-            run.Status = "cancelled";
+            run.Status = Lifecycle.Move(run.Status, step.Status);
             run.FinishedAt = DateTime.UtcNow;
             PostgresRunStore.Upsert(connection, tx, run);
-            return new Outcome(State.Cancelled, run.Status, [], stopped);
+            return new Outcome(State.Cancelled, Lifecycle.Name(run.Status), [], stopped);
         }
-        return new Outcome(State.Cancelling, run.Status, running, stopped);
+        return new Outcome(State.Cancelling, Lifecycle.Name(run.Status), running, stopped);
     }
 
     /// <summary>
@@ -154,8 +137,10 @@ public static class RunCanceller
     public static void CloseAbandoned(NpgsqlConnection connection, NpgsqlTransaction tx, string runId, string instanceId, string workerName)
     {
         using var stage = new NpgsqlCommand(
-            "UPDATE stages SET \"Status\" = 'cancelled', \"Error\" = 'cancelled (its worker was lost)', \"FinishedAt\" = now() " +
-            "WHERE \"RunId\" = @run AND \"InstanceId\" = @id AND \"Status\" = 'running'", connection, tx);
+            "UPDATE stages SET \"Status\" = @cancelled, \"Error\" = 'cancelled (its worker was lost)', \"FinishedAt\" = now() " +
+            "WHERE \"RunId\" = @run AND \"InstanceId\" = @id AND \"Status\" = @running", connection, tx);
+        stage.Parameters.AddWithValue("cancelled", Lifecycle.Name(StageStatus.Cancelled));
+        stage.Parameters.AddWithValue("running", Lifecycle.Name(StageStatus.Running));
         stage.Parameters.AddWithValue("run", runId);
         stage.Parameters.AddWithValue("id", instanceId);
         if (stage.ExecuteNonQuery() == 0)
@@ -163,8 +148,10 @@ public static class RunCanceller
             return;
         }
         using var attempts = new NpgsqlCommand(
-            "UPDATE attempts SET \"Status\" = 'failed', \"FinishedAt\" = now(), \"Error\" = 'worker lost: ' || COALESCE(\"Worker\", '?') || ' stopped without a result; the run was cancelled (seen by ' || @worker || ')' " +
-            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND \"Status\" = 'running'", connection, tx);
+            "UPDATE attempts SET \"Status\" = @failed, \"FinishedAt\" = now(), \"Error\" = 'worker lost: ' || COALESCE(\"Worker\", '?') || ' stopped without a result; the run was cancelled (seen by ' || @worker || ')' " +
+            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND \"Status\" = @running", connection, tx);
+        attempts.Parameters.AddWithValue("failed", Lifecycle.Name(StageStatus.Failed));
+        attempts.Parameters.AddWithValue("running", Lifecycle.Name(StageStatus.Running));
         attempts.Parameters.AddWithValue("run", runId);
         attempts.Parameters.AddWithValue("id", instanceId);
         attempts.Parameters.AddWithValue("prefix", instanceId.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "[iter=%");

@@ -72,7 +72,7 @@ public sealed class StageJob(ClusterWorker worker)
         {
             worker.Log($"{runId} {id}: enqueued on '{queue}'");
         }
-        if (outcome.RunStatus != "running")
+        if (outcome.RunStatus != Lifecycle.Name(RunStatus.Running))
         {
             worker.Log($"{runId}: run {outcome.RunStatus}");
         }
@@ -94,9 +94,9 @@ public sealed class StageJob(ClusterWorker worker)
         using var connection = source.OpenConnection();
         using var tx = connection.BeginTransaction();
         var run = RunAdvancer.LockRun(connection, tx, runId);
-        if (run is null || run.Status != "running")
+        if (run is null || run.Status != RunStatus.Running)
         {
-            if (run?.Status == RunCanceller.Cancelling)
+            if (run?.Status == RunStatus.Cancelling)
             {
                 RunCanceller.CloseAbandoned(connection, tx, runId, instanceId, workerName);
             }
@@ -104,7 +104,7 @@ public sealed class StageJob(ClusterWorker worker)
             return (null, []);
         }
         var status = Scalar(connection, tx, "SELECT \"Status\" FROM stages WHERE \"RunId\" = @run AND \"InstanceId\" = @id", runId, instanceId) as string;
-        if (status is "succeeded" or "cached" or "failed" or "skipped" or "cancelled")
+        if (status is not null && Lifecycle.IsFinal(Lifecycle.ParseStage(status)))
         {
             tx.Commit();
             return (null, []);
@@ -112,8 +112,8 @@ public sealed class StageJob(ClusterWorker worker)
         // Attempts still 'running' belong to a worker that died (its lease expired, so Hangfire handed
         // the job to us); sub-stages of a repeat included.
         Execute(connection, tx,
-            "UPDATE attempts SET \"Status\" = 'failed', \"FinishedAt\" = now(), \"Error\" = 'worker lost: ' || COALESCE(\"Worker\", '?') || ' stopped without a result; job re-delivered to ' || @worker " +
-            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND \"Status\" = 'running'",
+            "UPDATE attempts SET \"Status\" = @s_failed, \"FinishedAt\" = now(), \"Error\" = 'worker lost: ' || COALESCE(\"Worker\", '?') || ' stopped without a result; job re-delivered to ' || @worker " +
+            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND \"Status\" = @s_running",
             runId, instanceId, ("worker", workerName));
         // Excused from the retry budget: attempts lost with a killed worker or cancelled by a worker's shutdown.
         var lost = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -133,7 +133,7 @@ public sealed class StageJob(ClusterWorker worker)
         if (killed >= MaxLostAttempts)
         {
             Execute(connection, tx,
-                $"UPDATE stages SET \"Status\" = 'failed', \"FinishedAt\" = now(), \"Error\" = 'its worker died {MaxLostAttempts} times (killed, or out of memory?)' WHERE \"RunId\" = @run AND \"InstanceId\" = @id",
+                $"UPDATE stages SET \"Status\" = @s_failed, \"FinishedAt\" = now(), \"Error\" = 'its worker died {MaxLostAttempts} times (killed, or out of memory?)' WHERE \"RunId\" = @run AND \"InstanceId\" = @id",
                 runId, instanceId);
             tx.Commit();
             return (null, []);
@@ -148,9 +148,9 @@ public sealed class StageJob(ClusterWorker worker)
         using var tx = connection.BeginTransaction();
         Execute(connection, tx,
             "UPDATE attempts SET \"Error\" = 'worker stopped: ' || @worker || ' was shut down; the stage went back to its queue' " +
-            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND \"Status\" = 'cancelled' AND \"Error\" = 'cancelled'",
+            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND \"Status\" = @s_cancelled AND \"Error\" = 'cancelled'",
             runId, instanceId, ("worker", workerName));
-        Execute(connection, tx, "UPDATE stages SET \"Status\" = 'queued', \"Error\" = 'worker stopped; re-queued', \"FinishedAt\" = NULL WHERE \"RunId\" = @run AND \"InstanceId\" = @id", runId, instanceId);
+        Execute(connection, tx, "UPDATE stages SET \"Status\" = @s_queued, \"Error\" = 'worker stopped; re-queued', \"FinishedAt\" = NULL WHERE \"RunId\" = @run AND \"InstanceId\" = @id", runId, instanceId);
         tx.Commit();
     }
 
@@ -158,7 +158,7 @@ public sealed class StageJob(ClusterWorker worker)
     {
         using var connection = source.OpenConnection();
         using var tx = connection.BeginTransaction();
-        Execute(connection, tx, "UPDATE stages SET \"Status\" = 'failed', \"Error\" = @error, \"FinishedAt\" = now() WHERE \"RunId\" = @run AND \"InstanceId\" = @id", runId, instanceId, ("error", error));
+        Execute(connection, tx, "UPDATE stages SET \"Status\" = @s_failed, \"Error\" = @error, \"FinishedAt\" = now() WHERE \"RunId\" = @run AND \"InstanceId\" = @id", runId, instanceId, ("error", error));
         tx.Commit();
     }
 
@@ -183,6 +183,11 @@ public sealed class StageJob(ClusterWorker worker)
         foreach (var (name, value) in extra)
         {
             command.Parameters.AddWithValue(name, value);
+        }
+        // Statuses by name (@s_failed), spelled by the lifecycle.
+        foreach (var status in Enum.GetValues<StageStatus>().Where(st => sql.Contains("@s_" + Lifecycle.Name(st), StringComparison.Ordinal)))
+        {
+            command.Parameters.AddWithValue("s_" + Lifecycle.Name(status), Lifecycle.Name(status));
         }
         return command;
     }

@@ -67,7 +67,7 @@ public sealed class ClusterTracking(Action<string>? log = null, string? localSto
     /// ones and repeat containers never do in-process either), with its inputs as resolved.
     /// </summary>
     public static IEnumerable<StageInfo> StartedStages(IEnumerable<StageRecord> records) =>
-        records.Where(r => r.InputsJson is not null && r.Attempts > 0 && r.Status != "cached")
+        records.Where(r => r.InputsJson is not null && r.Attempts > 0 && r.Status != StageStatus.Cached)
             .Select(r => new StageInfo
             {
                 RunId = r.RunId,

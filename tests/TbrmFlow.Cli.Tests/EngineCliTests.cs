@@ -82,6 +82,48 @@ public sealed class EngineCliTests : IDisposable
         Assert.Contains("no run 'nope'", missing, StringComparison.Ordinal);
     }
 
+    // A run whose process died (kill -9, crash, reboot): every reader says interrupted, and resume takes it.
+    [Fact]
+    public async Task KilledRun_IsInterruptedInRunsShowAndJson_AndResumes()
+    {
+        var store = Path.Combine(_work, "store.db");
+        var hello = Path.Combine(TbrmflowProcess.RepositoryRoot, "workflows", "hello.yaml");
+        using (var db = new Engine.Store.RunStore(store))
+        {
+            // The owner: this test's pid with another start time, i.e. a process that is gone (its pid reused).
+            db.SaveRun(new Engine.Store.RunRecord
+            {
+                Id = "20260101-000000-dead00",
+                Workflow = "hello",
+                Experiment = "hello",
+                SourceFile = hello,
+                SourceText = await File.ReadAllTextAsync(hello),
+                ParamsJson = """{"seed":1}""",
+                Status = RunStatus.Running,
+                StartedAt = DateTime.UtcNow,
+                Pid = Environment.ProcessId,
+                OwnerStartedAt = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            });
+            db.SaveStage(new Engine.Store.StageRecord { RunId = "20260101-000000-dead00", InstanceId = "data", StageId = "data", Activity = "data.arithmetic", Status = StageStatus.Running, Attempts = 1 });
+        }
+        var (_, list, _) = await TbrmflowProcess.RunAsync(_work, "runs", "--json", "--store", store);
+        Assert.Equal("interrupted", (string?)JsonNode.Parse(list)![0]!["status"]);
+        var (_, table, _) = await TbrmflowProcess.RunAsync(_work, "runs", "--store", store);
+        Assert.Contains("interrupted", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("running", table, StringComparison.Ordinal);
+        var (_, json, _) = await TbrmflowProcess.RunAsync(_work, "show", "20260101-000000-dead00", "--json", "--store", store);
+        Assert.Equal("interrupted", (string?)JsonNode.Parse(json)!["status"]);
+        Assert.Equal("interrupted", (string?)JsonNode.Parse(json)!["stages"]!["data"]!["status"]);
+        var (_, text, _) = await TbrmflowProcess.RunAsync(_work, "show", "20260101-000000-dead00", "--store", store);
+        Assert.Contains("run 20260101-000000-dead00: interrupted", text, StringComparison.Ordinal);
+        Assert.Contains("run 20260101-000000-dead00 · interrupted", text, StringComparison.Ordinal);
+        Assert.Contains("tbrmflow resume 20260101-000000-dead00", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("failed", text, StringComparison.Ordinal);
+        var (resumeCode, resumed, resumeErr) = await TbrmflowProcess.RunAsync(_work, "resume", "20260101-000000-dead00", "--json", "--store", store);
+        Assert.True(resumeCode == ExitCodes.Ok, resumeErr);
+        Assert.Equal("succeeded", (string?)JsonNode.Parse(resumed)!["status"]);
+    }
+
     [Fact]
     public async Task Resume_ContinuesAFailedRun_WithoutRerunningFinishedStages()
     {

@@ -1,3 +1,4 @@
+using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
 using TbrmFlow.Workflows.Parsing;
 
@@ -24,7 +25,7 @@ public sealed class AdvancerTests
     private static void SetStatus(ClusterConnection cluster, string runId, string instance, string status)
     {
         var stage = cluster.Store.GetStages(runId).Single(s => s.InstanceId == instance);
-        stage.Status = status;
+        stage.Status = Lifecycle.ParseStage(status);
         stage.OutputsJson = "{}";
         cluster.Store.SaveStage(stage);
     }
@@ -38,7 +39,7 @@ public sealed class AdvancerTests
         using var cluster = db.Connect();
         var runId = await StartAsync(cluster);
         Assert.Equal(1, Jobs(cluster, "default"));
-        Assert.Equal("queued", Assert.Single(cluster.Store.GetStages(runId)).Status);
+        Assert.Equal("queued", Lifecycle.Name(Assert.Single(cluster.Store.GetStages(runId)).Status));
         var again = RunAdvancer.Advance(cluster, runId);
         Assert.Empty(again.Enqueued);
         Assert.Equal(1, Jobs(cluster, "default"));
@@ -88,9 +89,9 @@ public sealed class AdvancerTests
         Assert.Equal("failed", outcome.RunStatus);
         Assert.Empty(outcome.Enqueued);
         var d = cluster.Store.GetStages(runId).Single(s => s.InstanceId == "d");
-        Assert.Equal("skipped", d.Status);
+        Assert.Equal("skipped", Lifecycle.Name(d.Status));
         Assert.Equal("dependency 'b' failed", d.Error);
-        Assert.Equal("failed", cluster.Store.GetRun(runId)!.Status);
+        Assert.Equal("failed", Lifecycle.Name(cluster.Store.GetRun(runId)!.Status));
     }
 
     [PostgresFact]
@@ -102,7 +103,7 @@ public sealed class AdvancerTests
         SetStatus(cluster, runId, "only", "succeeded");
         Assert.Equal("succeeded", RunAdvancer.Advance(cluster, runId).RunStatus);
         var run = cluster.Store.GetRun(runId)!;
-        Assert.Equal("succeeded", run.Status);
+        Assert.Equal("succeeded", Lifecycle.Name(run.Status));
         Assert.NotNull(run.FinishedAt);
     }
 
@@ -112,12 +113,12 @@ public sealed class AdvancerTests
         using var db = new TestDatabase();
         using var cluster = db.Connect();
         var runId = StartAsync(cluster).GetAwaiter().GetResult();
-        cluster.Store.SaveAttempt(new AttemptRecord { RunId = runId, InstanceId = "a", Number = 1, Status = "running", StartedAt = DateTime.UtcNow, Worker = "dead" });
+        cluster.Store.SaveAttempt(new AttemptRecord { RunId = runId, InstanceId = "a", Number = 1, Status = StageStatus.Running, StartedAt = DateTime.UtcNow, Worker = "dead" });
         var (run, lost) = StageJob.Claim(cluster.DataSource, runId, "a", "alive");
         Assert.NotNull(run);
         Assert.Equal(1, lost["a"]);
         var attempt = Assert.Single(cluster.Store.GetAttempts(runId));
-        Assert.Equal("failed", attempt.Status);
+        Assert.Equal("failed", Lifecycle.Name(attempt.Status));
         Assert.StartsWith("worker lost: dead stopped without a result", attempt.Error);
         SetStatus(cluster, runId, "a", "succeeded");
         Assert.Null(StageJob.Claim(cluster.DataSource, runId, "a", "alive").Run);
@@ -131,12 +132,12 @@ public sealed class AdvancerTests
         var runId = StartAsync(cluster).GetAwaiter().GetResult();
         for (var n = 1; n <= StageJob.MaxLostAttempts; n++)
         {
-            cluster.Store.SaveAttempt(new AttemptRecord { RunId = runId, InstanceId = "a", Number = n, Status = "running", StartedAt = DateTime.UtcNow, Worker = $"w{n}" });
+            cluster.Store.SaveAttempt(new AttemptRecord { RunId = runId, InstanceId = "a", Number = n, Status = StageStatus.Running, StartedAt = DateTime.UtcNow, Worker = $"w{n}" });
             var claimed = StageJob.Claim(cluster.DataSource, runId, "a", $"w{n + 1}");
             Assert.Equal(n < StageJob.MaxLostAttempts, claimed.Run is not null);
         }
         var a = cluster.Store.GetStages(runId).Single(s => s.InstanceId == "a");
-        Assert.Equal("failed", a.Status);
+        Assert.Equal("failed", Lifecycle.Name(a.Status));
         Assert.Contains("died 3 times", a.Error);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
 using TbrmFlow.Workflows.Parsing;
 using static TbrmFlow.Cluster.Tests.ClusterTestSupport;
@@ -29,7 +30,7 @@ public sealed partial class CancelTests
     private static void SetStatus(ClusterConnection cluster, string runId, string instance, string status)
     {
         var stage = cluster.Store.GetStages(runId).Single(s => s.InstanceId == instance);
-        stage.Status = status;
+        stage.Status = Lifecycle.ParseStage(status);
         stage.OutputsJson = "{}";
         cluster.Store.SaveStage(stage);
     }
@@ -49,10 +50,10 @@ public sealed partial class CancelTests
         Assert.Equal(RunCanceller.State.Cancelling, outcome.State);
         Assert.Equal(["a"], outcome.Running);
         Assert.Equal(["d", "q"], outcome.Stopped.Order());
-        Assert.Equal(("cancelling", "test"), (cluster.Store.GetRun(runId)!.Status, cluster.Store.GetRun(runId)!.Error));
+        Assert.Equal(("cancelling", "test"), (Lifecycle.Name(cluster.Store.GetRun(runId)!.Status), cluster.Store.GetRun(runId)!.Error));
         // The queued root never starts; its dependent is skipped, as in process.
-        Assert.Equal(("cancelled", RunCanceller.NotStarted), (Stage(cluster, runId, "q").Status, Stage(cluster, runId, "q").Error));
-        Assert.Equal(("skipped", "dependency 'q' cancelled"), (Stage(cluster, runId, "d").Status, Stage(cluster, runId, "d").Error));
+        Assert.Equal(("cancelled", RunCanceller.NotStarted), (Lifecycle.Name(Stage(cluster, runId, "q").Status), Stage(cluster, runId, "q").Error));
+        Assert.Equal(("skipped", "dependency 'q' cancelled"), (Lifecycle.Name(Stage(cluster, runId, "d").Status), Stage(cluster, runId, "d").Error));
         // b waits for a, which still runs.
         Assert.DoesNotContain(cluster.Store.GetStages(runId), s => s.InstanceId == "b");
         // q's job, when a worker picks it, does nothing.
@@ -64,7 +65,7 @@ public sealed partial class CancelTests
         var closed = RunAdvancer.Advance(cluster, runId);
         Assert.Equal("cancelled", closed.RunStatus);
         Assert.Empty(closed.Enqueued);
-        Assert.Equal(("cancelled", RunCanceller.NotStarted), (Stage(cluster, runId, "b").Status, Stage(cluster, runId, "b").Error));
+        Assert.Equal(("cancelled", RunCanceller.NotStarted), (Lifecycle.Name(Stage(cluster, runId, "b").Status), Stage(cluster, runId, "b").Error));
         Assert.NotNull(cluster.Store.GetRun(runId)!.FinishedAt);
 
         var again = RunCanceller.Cancel(cluster.DataSource, runId, "test");
@@ -82,7 +83,7 @@ public sealed partial class CancelTests
         Assert.Equal((RunCanceller.State.Cancelled, "cancelled"), (outcome.State, outcome.RunStatus));
         Assert.Empty(outcome.Running);
         Assert.Equal(["a", "b", "d", "q"], cluster.Store.GetStages(runId).Select(s => s.InstanceId).Order());
-        Assert.Equal(["cancelled", "skipped", "skipped", "cancelled"], cluster.Store.GetStages(runId).OrderBy(s => s.InstanceId).Select(s => s.Status));
+        Assert.Equal(["cancelled", "skipped", "skipped", "cancelled"], cluster.Store.GetStages(runId).OrderBy(s => s.InstanceId).Select(s => Lifecycle.Name(s.Status)));
     }
 
     [PostgresFact]
@@ -92,16 +93,16 @@ public sealed partial class CancelTests
         using var cluster = db.Connect();
         var runId = await StartAsync(cluster);
         SetStatus(cluster, runId, "a", "running");
-        cluster.Store.SaveAttempt(new AttemptRecord { RunId = runId, InstanceId = "a", Number = 1, Status = "running", StartedAt = DateTime.UtcNow, Worker = "dead" });
+        cluster.Store.SaveAttempt(new AttemptRecord { RunId = runId, InstanceId = "a", Number = 1, Status = StageStatus.Running, StartedAt = DateTime.UtcNow, Worker = "dead" });
         Assert.Equal(RunCanceller.State.Cancelling, RunCanceller.Cancel(cluster.DataSource, runId, "test").State);
 
         // The dead worker's lease expires and another worker gets the job: nothing runs, the stage and run close.
         Assert.Null(StageJob.Claim(cluster.DataSource, runId, "a", "alive").Run);
         Assert.Equal("cancelled", RunAdvancer.Advance(cluster, runId).RunStatus);
-        Assert.Equal("cancelled", Stage(cluster, runId, "a").Status);
-        Assert.Equal(("skipped", "dependency 'a' cancelled"), (Stage(cluster, runId, "b").Status, Stage(cluster, runId, "b").Error));
+        Assert.Equal("cancelled", Lifecycle.Name(Stage(cluster, runId, "a").Status));
+        Assert.Equal(("skipped", "dependency 'a' cancelled"), (Lifecycle.Name(Stage(cluster, runId, "b").Status), Stage(cluster, runId, "b").Error));
         var attempt = Assert.Single(cluster.Store.GetAttempts(runId));
-        Assert.Equal("failed", attempt.Status);
+        Assert.Equal("failed", Lifecycle.Name(attempt.Status));
         Assert.StartsWith("worker lost: dead stopped without a result; the run was cancelled", attempt.Error);
     }
 
@@ -134,7 +135,7 @@ public sealed partial class CancelTests
         using var foreground = new TbrmflowProcess(home, "run", workflow, "--cluster", db.ConnectionString, "--wait", "--json");
         await foreground.WaitForOutputAsync(" enqueued on ", Long);
         var runId = Enqueued().Match(foreground.Output).Groups[1].Value;
-        await WaitAsync(() => cluster.Store.GetAttempts(runId).Any(a => a.InstanceId == "long" && a.Status == "running") && ProbeStep(shared, runId, "long") >= 3,
+        await WaitAsync(() => cluster.Store.GetAttempts(runId).Any(a => a.InstanceId == "long" && a.Status == StageStatus.Running) && ProbeStep(shared, runId, "long") >= 3,
             () => $"the long stage never got past step 3\nworker:\n{worker.Output}");
 
         using (var cancel = new TbrmflowProcess(home, "cancel", runId, "--cluster", db.ConnectionString))
@@ -149,13 +150,13 @@ public sealed partial class CancelTests
         var result = JsonNode.Parse(foreground.Stdout)!;
         Assert.Equal("cancelled", (string?)result["status"]);
         var run = cluster.Store.GetRun(runId)!;
-        Assert.Equal(("cancelled", "cancelled with 'tbrmflow cancel'"), (run.Status, run.Error));
+        Assert.Equal(("cancelled", "cancelled with 'tbrmflow cancel'"), (Lifecycle.Name(run.Status), run.Error));
 
         // The running stage stopped early, with one cancelled attempt (not re-queued, not a lost worker).
         Assert.InRange(ProbeStep(shared, runId, "long"), 3, 299);
         var attempt = Assert.Single(cluster.Store.GetAttempts(runId));
-        Assert.Equal(("long", "cancelled", "cancelled", "w1"), (attempt.InstanceId, attempt.Status, attempt.Error, attempt.Worker));
-        var stages = cluster.Store.GetStages(runId).ToDictionary(s => s.InstanceId, s => (s.Status, s.Error));
+        Assert.Equal(("long", "cancelled", "cancelled", "w1"), (attempt.InstanceId, Lifecycle.Name(attempt.Status), attempt.Error, attempt.Worker));
+        var stages = cluster.Store.GetStages(runId).ToDictionary(s => s.InstanceId, s => (Lifecycle.Name(s.Status), s.Error));
         Assert.Equal(("cancelled", "cancelled"), stages["long"]);
         Assert.Equal(("skipped", "dependency 'long' cancelled"), stages["after"]);
         Assert.Equal(("cancelled", RunCanceller.NotStarted), stages["elsewhere"]);
@@ -214,8 +215,8 @@ public sealed partial class CancelTests
         Assert.Equal(130, await foreground.WaitForExitAsync(Long));
         Assert.Contains($"stopped following run {runId}; it goes on on the workers. Cancel it with: tbrmflow cancel {runId} --cluster", foreground.Output);
         using var cluster = db.Connect();
-        Assert.Equal("running", cluster.Store.GetRun(runId)!.Status);
-        Assert.Equal("queued", Assert.Single(cluster.Store.GetStages(runId)).Status);
+        Assert.Equal("running", Lifecycle.Name(cluster.Store.GetRun(runId)!.Status));
+        Assert.Equal("queued", Lifecycle.Name(Assert.Single(cluster.Store.GetStages(runId)).Status));
     }
 
     // run_name -> status (MLflow's file store: 3 FINISHED, 4 FAILED, 5 KILLED) of every run in the store.

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TbrmFlow.Engine.Running;
 using TbrmFlow.Tracking;
 using TbrmFlow.Tracking.Local;
 using TbrmFlow.Tracking.Tests.TestDoubles;
@@ -66,8 +67,8 @@ public sealed class ClusterTrackingTests : IDisposable
         Assert.Equal(0, await submit.WaitForExitAsync(Long));
         var runId = JsonNode.Parse(submit.Stdout)!["run_id"]!.GetValue<string>();
         using var cluster = db.Connect();
-        var stored = await WaitAsync(() => cluster.Store.GetRun(runId) is { Status: not "running" } r ? r : null, () => $"the run did not end\n{a.Output}\n{b.Output}");
-        Assert.Equal("failed", stored.Status);
+        var stored = await WaitAsync(() => cluster.Store.GetRun(runId) is { Status: not RunStatus.Running } r ? r : null, () => $"the run did not end\n{a.Output}\n{b.Output}");
+        Assert.Equal("failed", Lifecycle.Name(stored.Status));
         var tracking = ClusterTracking.Options(stored.Tracking);
         Assert.Equal((clusterStore, server.Uri.AbsoluteUri), (tracking?.ResolveLocalStore(), tracking?.ResolveRemote()));
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TbrmFlow.Engine.Running;
 using static TbrmFlow.Cluster.Tests.ClusterTestSupport;
 
 namespace TbrmFlow.Cluster.Tests;
@@ -38,14 +39,14 @@ public sealed class WorkerFaultTests
         // Kill worker A once one of its stages has checkpointed a few steps.
         var victim = await WaitAsync(() =>
         {
-            var running = cluster.Store.GetAttempts(runId).FirstOrDefault(x => x.Worker == "worker_a" && x.Status == "running");
+            var running = cluster.Store.GetAttempts(runId).FirstOrDefault(x => x.Worker == "worker_a" && x.Status == StageStatus.Running);
             return running is not null && ProbeStep(shared, runId, running.InstanceId) >= 5 ? running.InstanceId : null;
         }, () => $"worker A never ran a stage past step 5\nworker A:\n{a.Output}\nworker B:\n{b.Output}");
         a.Kill();
         var stepAtKill = ProbeStep(shared, runId, victim);
 
-        var run = await WaitAsync(() => cluster.Store.GetRun(runId) is { Status: not "running" } r ? r : null, () => $"the run did not end\nworker B:\n{b.Output}");
-        Assert.True(run.Status == "succeeded", $"run {run.Status}: {run.Error}\nworker B:\n{b.Output}");
+        var run = await WaitAsync(() => cluster.Store.GetRun(runId) is { Status: not RunStatus.Running } r ? r : null, () => $"the run did not end\nworker B:\n{b.Output}");
+        Assert.True(run.Status == RunStatus.Succeeded, $"run {run.Status}: {run.Error}\nworker B:\n{b.Output}");
 
         var stages = cluster.Store.GetStages(runId);
         var actual = stages.ToDictionary(s => s.InstanceId, s => JsonNode.Parse(s.OutputsJson!)!.ToJsonString());
@@ -56,13 +57,13 @@ public sealed class WorkerFaultTests
         Assert.Contains(attempts, x => x.Worker == "worker_a");
         Assert.Contains(attempts, x => x.Worker == "worker_b");
         // No stage lost or run twice to completion: exactly one succeeded attempt per instance.
-        Assert.All(expected.Keys, id => Assert.Single(attempts, x => x.InstanceId == id && x.Status == "succeeded"));
-        Assert.Equal(expected.Count, attempts.Count(x => x.Status == "succeeded"));
+        Assert.All(expected.Keys, id => Assert.Single(attempts, x => x.InstanceId == id && x.Status == StageStatus.Succeeded));
+        Assert.Equal(expected.Count, attempts.Count(x => x.Status == StageStatus.Succeeded));
         // The killed stage: its first attempt is recorded as lost, a new attempt on worker B finished it.
         var victimAttempts = attempts.Where(x => x.InstanceId == victim).OrderBy(x => x.Number).ToList();
-        Assert.Equal(("failed", "worker_a"), (victimAttempts[0].Status, victimAttempts[0].Worker));
+        Assert.Equal(("failed", "worker_a"), (Lifecycle.Name(victimAttempts[0].Status), victimAttempts[0].Worker));
         Assert.StartsWith("worker lost: worker_a", victimAttempts[0].Error);
-        Assert.Equal(("succeeded", "worker_b"), (victimAttempts[^1].Status, victimAttempts[^1].Worker));
+        Assert.Equal(("succeeded", "worker_b"), (Lifecycle.Name(victimAttempts[^1].Status), victimAttempts[^1].Worker));
         Assert.Equal(victimAttempts.Count, stages.Single(s => s.InstanceId == victim).Attempts);
         // ... and resumed from the checkpoint it had reached, not from step 0.
         var starts = File.ReadAllLines(Path.Combine(StateDirectory(shared, runId, victim), "probe.log"));

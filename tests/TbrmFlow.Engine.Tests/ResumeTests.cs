@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TbrmFlow.Engine.Running;
+using TbrmFlow.Engine.Store;
 
 namespace TbrmFlow.Engine.Tests;
 
@@ -27,7 +28,7 @@ public sealed class ResumeTests
         Assert.Equal(2, resumed.Stages["flaky"].Outputs["attempt"]!.GetValue<int>());
         Assert.Equal(2, resumed.Stages["last"].Outputs["value"]!.GetValue<double>());
         using var store = home.OpenStore();
-        Assert.Equal("succeeded", store.GetRun(failed.RunId)!.Status);
+        Assert.Equal(RunStatus.Succeeded, store.GetRun(failed.RunId)!.Status);
         Assert.Equal(2, store.GetAttempts(failed.RunId).Count(a => a.InstanceId == "flaky"));
     }
 
@@ -76,8 +77,15 @@ public sealed class ResumeTests
 
         using (var store = home.OpenStore())
         {
-            Assert.True("running" == store.GetRun(runId)!.Status, $"killed at step {killedAt}, run status {store.GetRun(runId)!.Status}");
-            Assert.Equal("running", store.GetStages(runId).Single(s => s.InstanceId == "slow").Status);
+            // Its owner is gone: the run, its unfinished stage and that stage's open attempt read as interrupted,
+            // and the JSON of `show --json` (StoredRuns) says the same, never "failed" or "running".
+            var run = store.GetRun(runId)!;
+            Assert.True(run.Status == RunStatus.Interrupted, $"killed at step {killedAt}, run status {run.Status}");
+            Assert.Equal(StageStatus.Interrupted, store.GetStages(runId).Single(s => s.InstanceId == "slow").Status);
+            Assert.Equal(StageStatus.Succeeded, store.GetStages(runId).Single(s => s.InstanceId == "first").Status);
+            Assert.Equal(StageStatus.Interrupted, store.GetAttempts(runId).Single(a => a.InstanceId == "slow").Status);
+            Assert.Equal(RunStatus.Interrupted, StoredRuns.ToResult(run, store.GetStages(runId)).Status);
+            Assert.Equal([RunStatus.Interrupted], store.ListRuns(10).Where(r => r.Id == runId).Select(r => r.Status));
         }
         var resumed = await home.Runner.ResumeAsync(runId, new RecordingObserver(), CancellationToken.None);
         Assert.Equal(RunStatus.Succeeded, resumed.Status);

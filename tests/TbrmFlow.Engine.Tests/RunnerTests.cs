@@ -65,7 +65,7 @@ public sealed class RunnerTests
         Assert.Equal(2, observer.Events.Count(e => e.StartsWith("log flaky attempt", StringComparison.Ordinal)));
         using var store = home.OpenStore();
         var attempts = store.GetAttempts(result.RunId);
-        Assert.Equal(["failed", "failed", "succeeded"], attempts.Select(a => a.Status));
+        Assert.Equal([StageStatus.Failed, StageStatus.Failed, StageStatus.Succeeded], attempts.Select(a => a.Status));
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class SchedulingTests
         Assert.Equal(StageStatus.Cancelled, result.Stages["slow"].Status);
         Assert.NotEqual(StageStatus.Succeeded, result.Stages["after"].Status);
         using var store = home.OpenStore();
-        Assert.Equal("cancelled", store.GetRun(result.RunId)!.Status);
-        Assert.Equal("cancelled", store.GetStages(result.RunId).Single(s => s.InstanceId == "slow").Status);
+        Assert.Equal(RunStatus.Cancelled, store.GetRun(result.RunId)!.Status);
+        Assert.Equal(StageStatus.Cancelled, store.GetStages(result.RunId).Single(s => s.InstanceId == "slow").Status);
     }
 }

@@ -29,7 +29,7 @@ public sealed class RunApiTests(TbrmFlowServerFactory factory) : IClassFixture<T
         using (var store = new RunStore(factory.StorePath))
         {
             var record = store.GetRun(id)!;
-            Assert.Equal(("hello", "succeeded"), (record.Workflow, record.Status));
+            Assert.Equal(("hello", "succeeded"), (record.Workflow, Engine.Running.Lifecycle.Name(record.Status)));
             Assert.Equal(["data", "fit"], store.GetStages(id).Select(s => s.InstanceId));
         }
 

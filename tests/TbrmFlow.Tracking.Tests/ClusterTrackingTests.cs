@@ -49,7 +49,7 @@ public sealed class ClusterTrackingTests : IDisposable
             StageId = id.Split('[')[0],
             Activity = activity,
             ActivityVersion = 2,
-            Status = status,
+            Status = Lifecycle.ParseStage(status),
             InputsJson = inputs,
             Attempts = attempts,
         };

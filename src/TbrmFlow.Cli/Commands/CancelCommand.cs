@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using TbrmFlow.Cluster;
+using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
 using TbrmFlow.Tracking;
 
@@ -71,7 +72,7 @@ public static class CancelCommand
         {
             try
             {
-                while ((connection.Store.GetRun(id)?.Status ?? "missing") == RunCanceller.Cancelling)
+                while (connection.Store.GetRun(id)?.Status == RunStatus.Cancelling)
                 {
                     await Task.Delay(500, ct);
                 }
@@ -81,7 +82,7 @@ public static class CancelCommand
                 Terminal.Error.MarkupLineInterpolated($"stopped waiting; run {id} is still cancelling (tbrmflow show {id} --cluster ...)");
                 return ExitCodes.Cancelled;
             }
-            status = connection.Store.GetRun(id)?.Status ?? "missing";
+            status = connection.Store.GetRun(id) is { } ended ? Lifecycle.Name(ended.Status) : "missing";
             if (!json)
             {
                 Terminal.Out.MarkupLineInterpolated($"run {id} {status}");
@@ -97,7 +98,7 @@ public static class CancelCommand
                 ["stopped"] = new JsonArray([.. outcome.Stopped.Select(r => (JsonNode)r)]),
             }.ToJsonString());
         }
-        else if (status == RunCanceller.Cancelling)
+        else if (status == Lifecycle.Name(RunStatus.Cancelling))
         {
             Terminal.Error.MarkupLineInterpolated($"[grey]follow it with: tbrmflow show {id} --cluster ...[/]");
         }
@@ -114,9 +115,14 @@ public static class CancelCommand
             Terminal.Error.MarkupLineInterpolated($"[red]error:[/] no run '{id}' in {options.ResolvedStorePath}; for a cluster run add --cluster CONN");
             return ExitCodes.BadInput;
         }
-        if (run.Status != "running")
+        if (run.Status == RunStatus.Interrupted)
         {
-            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] run '{id}' already ended ({run.Status}); there is nothing to cancel");
+            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] run '{id}' is interrupted (its process {run.Pid} is gone); there is nothing to cancel. Continue it with: tbrmflow resume {id}");
+            return ExitCodes.RunFailed;
+        }
+        if (!Lifecycle.IsLive(run.Status))
+        {
+            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] run '{id}' already ended ({Lifecycle.Name(run.Status)}); there is nothing to cancel");
             return ExitCodes.RunFailed;
         }
         Terminal.Error.MarkupLineInterpolated(

@@ -53,7 +53,7 @@ internal static class ClusterRunCommand
             Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");
             if (json)
             {
-                Console.Out.WriteLine(new JsonObject { ["run_id"] = runId, ["status"] = "running" }.ToJsonString());
+                Console.Out.WriteLine(new JsonObject { ["run_id"] = runId, ["status"] = Lifecycle.Name(RunStatus.Running) }.ToJsonString());
             }
             else
             {

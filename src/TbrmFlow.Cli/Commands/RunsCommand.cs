@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using TbrmFlow.Cli.Output;
+using TbrmFlow.Engine.Running;
 
 namespace TbrmFlow.Cli.Commands;
 
@@ -37,7 +39,7 @@ public static class RunsCommand
             {
                 var list = new JsonArray([.. runs.Select(r => (JsonNode)new JsonObject
                 {
-                    ["run_id"] = r.Id, ["workflow"] = r.Workflow, ["status"] = r.Status,
+                    ["run_id"] = r.Id, ["workflow"] = r.Workflow, ["status"] = Lifecycle.Name(r.Status),
                     ["started_at"] = r.StartedAt.ToString("O"), ["finished_at"] = r.FinishedAt?.ToString("O"), ["error"] = r.Error,
                 })]);
                 Console.Out.WriteLine(list.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -47,7 +49,7 @@ public static class RunsCommand
             foreach (var r in runs)
             {
                 var duration = r.FinishedAt is { } end ? $"{(end - r.StartedAt).TotalSeconds:F1}s" : "";
-                table.AddRow(new Text(r.Id), new Text(r.Workflow), new Text(r.Status), new Text(r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss")), new Text(duration), new Text(r.Error ?? ""));
+                table.AddRow(new Text(r.Id), new Text(r.Workflow), new Markup(RunSummary.Colour(r.Status)), new Text(r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss")), new Text(duration), new Text(r.Error ?? ""));
             }
             Terminal.Out.Write(table);
             return ExitCodes.Ok;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using TbrmFlow.Cli.Output;
+using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
 
 namespace TbrmFlow.Cli.Commands;
@@ -44,12 +45,16 @@ public static class ShowCommand
                 Console.Out.WriteLine(RunResultJson.Serialize(result));
                 return ExitCodes.Ok;
             }
-            Terminal.Out.MarkupLineInterpolated($"[bold]{run.Workflow}[/] run {run.Id}: {run.Status} (started {run.StartedAt:yyyy-MM-dd HH:mm:ss} UTC{(run.FinishedAt is { } f ? $", {(f - run.StartedAt).TotalSeconds:F1}s" : "")})");
+            Terminal.Out.MarkupLineInterpolated($"[bold]{run.Workflow}[/] run {run.Id}: {Lifecycle.Name(run.Status)} (started {run.StartedAt:yyyy-MM-dd HH:mm:ss} UTC{(run.FinishedAt is { } f ? $", {(f - run.StartedAt).TotalSeconds:F1}s" : "")})");
             if (run.SourceFile is not null)
             {
                 Terminal.Out.MarkupLineInterpolated($"[grey]{run.SourceFile}  params {run.ParamsJson}[/]");
             }
             RunSummary.Write(Terminal.Out, run.Workflow, result);
+            if (run.Status == RunStatus.Interrupted)
+            {
+                Terminal.Out.MarkupLineInterpolated($"[yellow]its process ({run.Pid}) is gone; continue it with: tbrmflow resume {run.Id}[/]");
+            }
             return ExitCodes.Ok;
         });
         return command;

@@ -20,7 +20,7 @@ public static class RunResultJson
             }
             stages[id] = new JsonObject
             {
-                ["status"] = Lower(stage.Status.ToString()),
+                ["status"] = Lifecycle.Name(stage.Status),
                 ["attempts"] = stage.Attempts,
                 ["duration_s"] = Math.Round(stage.DurationS, 3),
                 ["outputs"] = stage.Outputs.DeepClone(),
@@ -31,11 +31,10 @@ public static class RunResultJson
         var doc = new JsonObject
         {
             ["run_id"] = result.RunId,
-            ["status"] = Lower(result.Status.ToString()),
+            ["status"] = Lifecycle.Name(result.Status),
             ["stages"] = stages,
         };
         return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
-    private static string Lower(string s) => s.ToLowerInvariant();
 }

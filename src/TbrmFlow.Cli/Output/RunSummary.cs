@@ -14,7 +14,7 @@ public static class RunSummary
     /// <summary>Writes one row per stage: status, time, key outputs and last metrics.</summary>
     public static void Write(IAnsiConsole console, string workflow, RunResult result)
     {
-        var table = new Table().Title($"{workflow} · run {result.RunId} · {result.Status.ToString().ToLowerInvariant()}")
+        var table = new Table().Title($"{workflow} · run {result.RunId} · {Lifecycle.Name(result.Status)}")
             .AddColumns("stage", "status", "time", "outputs", "metrics");
         foreach (var (id, stage) in result.Stages)
         {
@@ -79,12 +79,23 @@ public static class RunSummary
 
     private static string Number(double value) => value.ToString("G5", CultureInfo.InvariantCulture);
 
-    private static string Colour(StageStatus status) => status switch
+    /// <summary>A stage status, coloured: green done, red failed, yellow stopped (cancelled, interrupted), grey the rest.</summary>
+    public static string Colour(StageStatus status) => Paint(Lifecycle.Name(status), status switch
     {
-        StageStatus.Succeeded => "[green]succeeded[/]",
-        StageStatus.Cached => "[green]cached[/]",
-        StageStatus.Failed => "[red]failed[/]",
-        StageStatus.Cancelled => "[yellow]cancelled[/]",
-        _ => "[grey]" + status.ToString().ToLowerInvariant() + "[/]",
-    };
+        StageStatus.Succeeded or StageStatus.Cached => "green",
+        StageStatus.Failed => "red",
+        StageStatus.Cancelled or StageStatus.Interrupted => "yellow",
+        _ => "grey",
+    });
+
+    /// <summary>A run status, coloured as <see cref="Colour(StageStatus)"/>.</summary>
+    public static string Colour(RunStatus status) => Paint(Lifecycle.Name(status), status switch
+    {
+        RunStatus.Succeeded => "green",
+        RunStatus.Failed => "red",
+        RunStatus.Cancelled or RunStatus.Cancelling or RunStatus.Interrupted => "yellow",
+        _ => "grey",
+    });
+
+    private static string Paint(string name, string colour) => $"[{colour}]{name}[/]";
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
 
 namespace TbrmFlow.Cluster.Store;
@@ -67,18 +68,11 @@ public sealed class PostgresRunStore : IRunStore
     /// <summary>Inserts or updates <paramref name="record"/> (a run, stage or attempt) inside <paramref name="tx"/>.</summary>
     public static void Upsert(NpgsqlConnection connection, NpgsqlTransaction? tx, object record)
     {
-        var (sql, columns) = record switch
-        {
-            RunRecord => RunSql,
-            StageRecord => StageSql,
-            AttemptRecord => AttemptSql,
-            _ => throw new ArgumentException($"not a store record: {record.GetType().Name}", nameof(record)),
-        };
+        var (sql, parameters) = Map.Value.For(record);
         using var command = new NpgsqlCommand(sql, connection, tx);
-        foreach (var column in columns)
+        foreach (var (name, value) in parameters)
         {
-            var value = record.GetType().GetProperty(column)!.GetValue(record);
-            command.Parameters.AddWithValue(column, value switch
+            command.Parameters.AddWithValue(name, value switch
             {
                 null => DBNull.Value,
                 DateTime { Kind: DateTimeKind.Utc } t => t,
@@ -89,19 +83,12 @@ public sealed class PostgresRunStore : IRunStore
         command.ExecuteNonQuery();
     }
 
-    private static (string, string[]) Statement(string table, string[] key, string[] columns) =>
-        ($"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))}) " +
-         $"ON CONFLICT ({string.Join(", ", key.Select(c => $"\"{c}\""))}) DO UPDATE SET {string.Join(", ", columns.Except(key).Select(c => $"\"{c}\" = excluded.\"{c}\""))}", columns);
-
-    private static readonly (string Sql, string[] Columns) RunSql = Statement("runs", ["Id"],
-        ["Id", "Workflow", "Experiment", "SourceFile", "SourceText", "ParamsJson", "Status", "StartedAt", "FinishedAt", "Pid", "Error", "Tracking"]);
-
-    private static readonly (string Sql, string[] Columns) StageSql = Statement("stages", ["RunId", "InstanceId"],
-        ["RunId", "InstanceId", "StageId", "Iteration", "Activity", "ActivityVersion", "Status", "InputsJson", "OutputsJson", "MetricsJson",
-         "CacheKey", "CachedFrom", "Attempts", "StartedAt", "FinishedAt", "DurationS", "Error"]);
-
-    private static readonly (string Sql, string[] Columns) AttemptSql = Statement("attempts", ["RunId", "InstanceId", "Number"],
-        ["RunId", "InstanceId", "Number", "Status", "StartedAt", "FinishedAt", "Worker", "Error"]);
+    // The model does not depend on the connection: built once per process (the first build costs ~1 s).
+    private static readonly Lazy<StoreMap> Map = new(() =>
+    {
+        using var db = new RunStoreContext(new DbContextOptionsBuilder<RunStoreContext>().UseNpgsql("Host=model-only").Options);
+        return new StoreMap(db.Model);
+    });
 
     /// <inheritdoc />
     public RunRecord? GetRun(string id) => Read(db => db.Runs.AsNoTracking().FirstOrDefault(r => r.Id == id));
@@ -117,7 +104,7 @@ public sealed class PostgresRunStore : IRunStore
 
     /// <inheritdoc />
     public StageRecord? FindCached(string cacheKey) => Read(db => db.Stages.AsNoTracking()
-        .Where(s => s.CacheKey == cacheKey && (s.Status == "succeeded" || s.Status == "cached"))
+        .Where(s => s.CacheKey == cacheKey && (s.Status == StageStatus.Succeeded || s.Status == StageStatus.Cached))
         .OrderByDescending(s => s.Id).FirstOrDefault());
 
     private T Read<T>(Func<RunStoreContext, T> query)

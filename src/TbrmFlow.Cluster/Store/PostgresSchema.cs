@@ -32,6 +32,8 @@ public static class PostgresSchema
         """,
         // 2: where the run is tracked (the SQLite store's step 3).
         """ALTER TABLE runs ADD COLUMN "Tracking" text NULL;""",
+        // 3: the owner's process start time (the SQLite store's step 4; null for cluster runs).
+        """ALTER TABLE runs ADD COLUMN "OwnerStartedAt" timestamptz NULL;""",
     ];
 
     // Any constant: serialises migrations of concurrent starters.

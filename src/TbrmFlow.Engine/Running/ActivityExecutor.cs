@@ -122,7 +122,7 @@ internal static class ActivityExecutor
             }
         }
         record.Attempts++;
-        var attempt = new AttemptRecord { RunId = run.RunId, InstanceId = fullId, Number = record.Attempts, Status = "running", StartedAt = DateTime.UtcNow, Worker = run.Worker };
+        var attempt = new AttemptRecord { RunId = run.RunId, InstanceId = fullId, Number = record.Attempts, Status = StageStatus.Running, StartedAt = DateTime.UtcNow, Worker = run.Worker };
         run.Store.SaveAttempt(attempt);
         run.Store.SaveStage(record);
         var context = new StageContext(run.RunId, fullId, record.Attempts, stateDirectory, run.Artifacts, run.Observer) { Devices = gpu ? run.Devices : [] };
@@ -174,7 +174,7 @@ internal static class ActivityExecutor
             }
             run.Slots.Release();
         }
-        attempt.Status = StageResults.Status(result.Status);
+        attempt.Status = Lifecycle.Move(attempt.Status, result.Status);
         attempt.Error = result.Error;
         attempt.FinishedAt = DateTime.UtcNow;
         run.Store.SaveAttempt(attempt);

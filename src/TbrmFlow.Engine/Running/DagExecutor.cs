@@ -28,14 +28,12 @@ internal static class DagExecutor
             while (ready.Count > 0)
             {
                 var instance = ready.Dequeue();
-                var blocker = instance.DependsOn.FirstOrDefault(d => finished[d].Status is not (StageStatus.Succeeded or StageStatus.Cached));
-                if (blocker is not null || run.Cancellation.IsCancellationRequested)
+                var decision = RunProgress.Next(instance.DependsOn.Select(d => (d, finished[d].Status)), run.Cancellation.IsCancellationRequested, scope.Prefix);
+                if (decision.Status != StageStatus.Ready)
                 {
-                    var result = blocker is null
-                        ? StageResults.NotRun(StageStatus.Cancelled, "the run was cancelled before it started")
-                        : StageResults.NotRun(StageStatus.Skipped, $"dependency '{scope.Prefix}{blocker}' {finished[blocker].Status.ToString().ToLowerInvariant()}");
+                    var result = StageResults.NotRun(decision.Status, decision.Reason!);
                     var fullId = scope.Prefix + instance.Id;
-                    if (!(run.Previous.TryGetValue(fullId, out var earlier) && earlier.Status is "succeeded" or "cached"))
+                    if (!(run.Previous.TryGetValue(fullId, out var earlier) && Lifecycle.HasOutputs(earlier.Status)))
                     {
                         StageRecords.SaveNotRun(run, instance, fullId, scope.Iteration, result);
                     }
@@ -61,7 +59,7 @@ internal static class DagExecutor
         void Complete(StageInstance instance, StageResult result)
         {
             finished[instance.Id] = result;
-            if (result.Status is StageStatus.Succeeded or StageStatus.Cached)
+            if (Lifecycle.HasOutputs(result.Status))
             {
                 scope.Table.Set(instance.Id, result.Outputs);
             }
@@ -82,7 +80,7 @@ internal static class DagExecutor
         StageResult result;
         try
         {
-            if (run.Previous.TryGetValue(fullId, out var previous) && previous.Status is "succeeded" or "cached")
+            if (run.Previous.TryGetValue(fullId, out var previous) && Lifecycle.HasOutputs(previous.Status))
             {
                 result = StageResults.FromRecord(previous);
             }

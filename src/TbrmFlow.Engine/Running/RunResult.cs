@@ -8,7 +8,7 @@ public sealed record RunResult
     /// <summary>The run's id.</summary>
     public required string RunId { get; init; }
 
-    /// <summary>succeeded, failed or cancelled.</summary>
+    /// <summary>succeeded, failed or cancelled when it ended; running, cancelling or interrupted for a stored run that did not end.</summary>
     public required RunStatus Status { get; init; }
 
     /// <summary>One entry per stage instance, in execution order.</summary>
@@ -35,15 +35,4 @@ public sealed record StageResult
 
     /// <summary>Why it failed or was skipped.</summary>
     public string? Error { get; init; }
-}
-
-/// <summary>How a run ended.</summary>
-public enum RunStatus
-{
-    /// <summary>Every stage succeeded (or was cached or skipped by a condition).</summary>
-    Succeeded,
-    /// <summary>At least one stage failed.</summary>
-    Failed,
-    /// <summary>Stopped by the user.</summary>
-    Cancelled,
 }

@@ -63,7 +63,7 @@ public sealed class StageInstanceRunner(ISender sender, ActivityCatalog catalog,
         foreach (var other in plan)
         {
             table.Declare(other.Stage.Id, other.Id);
-            if (previous.TryGetValue(other.Id, out var done) && done.Status is "succeeded" or "cached")
+            if (previous.TryGetValue(other.Id, out var done) && Lifecycle.HasOutputs(done.Status))
             {
                 table.Set(other.Id, StageResults.FromRecord(done).Outputs);
             }

@@ -17,9 +17,9 @@ internal static class StageRecords
             Iteration = iteration,
             Activity = activity,
             ActivityVersion = version,
-            Status = "running",
+            Status = StageStatus.Running,
         };
-        record.Status = "running";
+        record.Status = Lifecycle.Move(record.Status, StageStatus.Running);
         record.Activity = activity;
         record.ActivityVersion = version;
         record.StartedAt ??= DateTime.UtcNow;
@@ -31,7 +31,7 @@ internal static class StageRecords
 
     public static void Finish(RunState run, StageRecord record, StageResult result)
     {
-        record.Status = StageResults.Status(result.Status);
+        record.Status = Lifecycle.Move(record.Status, result.Status);
         record.OutputsJson = result.Outputs.ToJsonString();
         record.MetricsJson = JsonSerializer.Serialize(result.Metrics);
         record.DurationS = result.DurationS;
@@ -44,6 +44,7 @@ internal static class StageRecords
     public static void SaveNotRun(RunState run, StageInstance instance, string fullId, int? iteration, StageResult result)
     {
         var record = Start(run, instance, fullId, iteration, instance.Stage.Repeat is null ? instance.Stage.Uses : "repeat", 0);
-        Finish(run, record, result with { Attempts = record.Attempts });
+        record.EndNotRun(result.Status, result.Error!);
+        run.Store.SaveStage(record);
     }
 }

@@ -19,13 +19,11 @@ internal static class StageResults
 
     public static StageResult FromRecord(StageRecord record) => new()
     {
-        Status = Enum.Parse<StageStatus>(record.Status, ignoreCase: true),
+        Status = record.Status,
         Attempts = record.Attempts,
         DurationS = record.DurationS,
         Outputs = record.OutputsJson is null ? [] : JsonNode.Parse(record.OutputsJson) as JsonObject ?? [],
         Metrics = record.MetricsJson is null ? new Dictionary<string, double>() : JsonSerializer.Deserialize<Dictionary<string, double>>(record.MetricsJson) ?? [],
         Error = record.Error,
     };
-
-    public static string Status(StageStatus status) => status.ToString().ToLowerInvariant();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Mediator;
 using TbrmFlow.Abstractions.Descriptors;
@@ -37,23 +36,24 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
             SourceFile = workflow.SourceFile,
             SourceText = workflow.SourceText ?? "",
             ParamsJson = parameters.ToJsonString(),
-            Status = "running",
+            Status = RunStatus.Running,
             StartedAt = DateTime.UtcNow,
-            Pid = Environment.ProcessId,
         };
+        RunOwner.Claim(record);
         var state = new RunState(runId, parameters, sender, catalog, options, store, observer, cancellationToken);
         var plan = RunPlanner.Plan(workflow.Stages, state.BaseScope());
         store.SaveRun(record);
         return await ExecuteAsync(workflow, record, state, plan, resumed: false);
     }
 
-    /// <summary>Continues a run that was killed, failed or cancelled: finished stages keep their outputs, the rest run again.</summary>
+    /// <summary>Continues a run that was interrupted (its process died), failed or cancelled: finished stages keep their outputs, the rest run again.</summary>
     /// <exception cref="StageInputException">Unknown run, a run still alive in another process, or a workflow that no longer parses.</exception>
     public async Task<RunResult> ResumeAsync(string runId, IRunObserver observer, CancellationToken cancellationToken)
     {
         using var store = new RunStore(options.ResolvedStorePath);
         var record = store.GetRun(runId) ?? throw new StageInputException($"no run '{runId}' in {store.Path}");
-        if (record.Status == "running" && record.Pid != Environment.ProcessId && IsAlive(record.Pid))
+        // The store reads a run whose owner died as interrupted: a live status here has a live owner.
+        if (Lifecycle.IsLive(record.Status) && record.Pid != Environment.ProcessId)
         {
             throw new StageInputException($"run '{runId}' is still running (process {record.Pid})");
         }
@@ -73,8 +73,8 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
             Previous = new(previous, StringComparer.Ordinal),
         };
         var plan = RunPlanner.Plan(workflow.Stages, state.BaseScope());
-        record.Status = "running";
-        record.Pid = Environment.ProcessId;
+        record.Status = Lifecycle.Move(record.Status, RunStatus.Running);
+        RunOwner.Claim(record);
         record.FinishedAt = null;
         record.Error = null;
         store.SaveRun(record);
@@ -96,12 +96,10 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
         state.Observer.RunStarted(info);
         await DagExecutor.RunAsync(state, plan, new ExecutionScope(new OutputTable(null), "", null, null));
         var results = state.Results();
-        var status = state.Cancellation.IsCancellationRequested || results.Values.Any(r => r.Status == StageStatus.Cancelled)
-            ? RunStatus.Cancelled
-            : results.Values.Any(r => r.Status == StageStatus.Failed) ? RunStatus.Failed : RunStatus.Succeeded;
-        record.Status = status.ToString().ToLowerInvariant();
+        var status = RunProgress.Outcome(results.Values.Select(r => r.Status), state.Cancellation.IsCancellationRequested);
+        record.Status = Lifecycle.Move(record.Status, status);
         record.FinishedAt = DateTime.UtcNow;
-        record.Error = results.Where(r => r.Value.Status == StageStatus.Failed).Select(r => $"{r.Key}: {r.Value.Error}").FirstOrDefault();
+        record.Error = RunProgress.Error(results.Select(r => (r.Key, r.Value.Status, r.Value.Error)));
         state.Store.SaveRun(record);
         var final = new RunResult { RunId = record.Id, Status = status, Stages = results };
         state.Observer.RunFinished(info, final);
@@ -129,22 +127,5 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
             result[p.Name] = value;
         }
         return result;
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 }

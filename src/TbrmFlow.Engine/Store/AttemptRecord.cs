@@ -1,3 +1,5 @@
+using TbrmFlow.Engine.Running;
+
 namespace TbrmFlow.Engine.Store;
 
 /// <summary>One attempt of a stage instance (table <c>attempts</c>).</summary>
@@ -15,8 +17,8 @@ public sealed class AttemptRecord
     /// <summary>1-based attempt number (continues across resumes).</summary>
     public int Number { get; set; }
 
-    /// <summary>running, succeeded, failed, cancelled.</summary>
-    public required string Status { get; set; }
+    /// <summary>Running, then succeeded, failed, cancelled or interrupted (<see cref="StageStatus"/>); stored as its lowercase name.</summary>
+    public required StageStatus Status { get; set; }
 
     /// <summary>UTC start.</summary>
     public DateTime StartedAt { get; set; }

@@ -1,3 +1,5 @@
+using TbrmFlow.Engine.Running;
+
 namespace TbrmFlow.Engine.Store;
 
 /// <summary>A workflow run as stored (table <c>runs</c>).</summary>
@@ -21,8 +23,8 @@ public sealed class RunRecord
     /// <summary>Resolved parameters as JSON.</summary>
     public required string ParamsJson { get; set; }
 
-    /// <summary>running, succeeded, failed or cancelled.</summary>
-    public required string Status { get; set; }
+    /// <summary>See <see cref="RunStatus"/>; stored as its lowercase name. A run read as <c>running</c> whose owner died reads back as <see cref="RunStatus.Interrupted"/>.</summary>
+    public required RunStatus Status { get; set; }
 
     /// <summary>UTC start.</summary>
     public DateTime StartedAt { get; set; }
@@ -30,8 +32,14 @@ public sealed class RunRecord
     /// <summary>UTC end, when it ended.</summary>
     public DateTime? FinishedAt { get; set; }
 
-    /// <summary>Process id of the process running it (to refuse resuming a live run).</summary>
+    /// <summary>Process id of the process running it (0 in cluster mode, where workers run it).</summary>
     public int Pid { get; set; }
+
+    /// <summary>
+    /// UTC start time of that process: with <see cref="Pid"/> it names the owner, so a reused pid is not
+    /// taken for a live owner (<see cref="RunOwner"/>). Null for cluster runs and rows from before it existed.
+    /// </summary>
+    public DateTime? OwnerStartedAt { get; set; }
 
     /// <summary>Why it failed, briefly.</summary>
     public string? Error { get; set; }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using TbrmFlow.Engine.Running;
 
 namespace TbrmFlow.Engine.Store;
 
@@ -29,7 +30,7 @@ public sealed class RunStore : IRunStore
         }
         _db = new RunStoreContext(new DbContextOptionsBuilder<RunStoreContext>().UseSqlite(_connection).Options);
         _db.ChangeTracker.AutoDetectChangesEnabled = false;
-        _writer = new StoreWriter(Path);
+        _writer = new StoreWriter(Path, new StoreMap(_db.Model));
     }
 
     private readonly StoreWriter _writer;
@@ -62,17 +63,48 @@ public sealed class RunStore : IRunStore
         return copy;
     }
 
-    /// <summary>One run, or null.</summary>
-    public RunRecord? GetRun(string id) => ReadFlushed(db => db.Runs.AsNoTracking().FirstOrDefault(r => r.Id == id));
+    /// <summary>One run, or null; a run whose owner died reads as interrupted (<see cref="RunOwner"/>).</summary>
+    public RunRecord? GetRun(string id)
+    {
+        var run = ReadFlushed(db => db.Runs.AsNoTracking().FirstOrDefault(r => r.Id == id));
+        if (run is not null)
+        {
+            RunOwner.Resolve(run);
+        }
+        return run;
+    }
 
-    /// <summary>The newest runs first.</summary>
-    public List<RunRecord> ListRuns(int limit) => ReadFlushed(db => db.Runs.AsNoTracking().OrderByDescending(r => r.StartedAt).Take(limit).ToList());
+    /// <summary>The newest runs first; runs whose owner died read as interrupted.</summary>
+    public List<RunRecord> ListRuns(int limit)
+    {
+        var runs = ReadFlushed(db => db.Runs.AsNoTracking().OrderByDescending(r => r.StartedAt).Take(limit).ToList());
+        runs.ForEach(r => RunOwner.Resolve(r));
+        return runs;
+    }
 
-    /// <summary>A run's stage instances in start order.</summary>
-    public List<StageRecord> GetStages(string runId) => ReadFlushed(db => db.Stages.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Id).ToList());
+    /// <summary>A run's stage instances in start order (of a run whose owner died: unfinished ones read as interrupted).</summary>
+    public List<StageRecord> GetStages(string runId)
+    {
+        var stages = ReadFlushed(db => db.Stages.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Id).ToList());
+        if (Interrupted(runId))
+        {
+            RunOwner.Resolve(stages);
+        }
+        return stages;
+    }
 
-    /// <summary>A run's attempts in start order.</summary>
-    public List<AttemptRecord> GetAttempts(string runId) => ReadFlushed(db => db.Attempts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.Id).ToList());
+    /// <summary>A run's attempts in start order (of a run whose owner died: running ones read as interrupted).</summary>
+    public List<AttemptRecord> GetAttempts(string runId)
+    {
+        var attempts = ReadFlushed(db => db.Attempts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.Id).ToList());
+        if (Interrupted(runId))
+        {
+            RunOwner.Resolve(attempts);
+        }
+        return attempts;
+    }
+
+    private bool Interrupted(string runId) => Read(db => db.Runs.AsNoTracking().FirstOrDefault(r => r.Id == runId)) is { } run && RunOwner.Resolve(run);
 
     /// <summary>The newest succeeded stage with this cache key (from any run), or null.</summary>
     public StageRecord? FindCached(string cacheKey) => Read(db => CachedQuery(db, cacheKey));
@@ -80,7 +112,7 @@ public sealed class RunStore : IRunStore
     // Compiled once: this lookup runs for every cacheable stage, so LINQ translation must not.
     private static readonly Func<RunStoreContext, string, StageRecord?> CachedQuery = EF.CompileQuery((RunStoreContext db, string key) =>
         db.Stages.AsNoTracking()
-            .Where(s => s.CacheKey == key && (s.Status == "succeeded" || s.Status == "cached"))
+            .Where(s => s.CacheKey == key && (s.Status == StageStatus.Succeeded || s.Status == StageStatus.Cached))
             .OrderByDescending(s => s.Id).FirstOrDefault());
 
     private T ReadFlushed<T>(Func<RunStoreContext, T> query)

@@ -1,9 +1,15 @@
 using Microsoft.EntityFrameworkCore;
+using TbrmFlow.Engine.Running;
 
 namespace TbrmFlow.Engine.Store;
 
-/// <summary>EF Core mapping of the run store. The schema itself is created by <see cref="SchemaMigrations"/>.</summary>
-/// <param name="options">Provider options (SQLite).</param>
+/// <summary>
+/// EF Core mapping of the run store, for both providers (SQLite, PostgreSQL): tables, keys, indexes and
+/// the status converters (statuses are stored as readable lowercase names). The writers derive their
+/// upserts from this model (<see cref="StoreMap"/>); the schema itself is created by
+/// <see cref="SchemaMigrations"/> (SQLite) and the cluster's PostgresSchema.
+/// </summary>
+/// <param name="options">Provider options.</param>
 public sealed class RunStoreContext(DbContextOptions<RunStoreContext> options) : DbContext(options)
 {
     /// <summary>Runs.</summary>
@@ -18,10 +24,17 @@ public sealed class RunStoreContext(DbContextOptions<RunStoreContext> options) :
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.Entity<RunRecord>().ToTable("runs").HasKey(r => r.Id);
-        modelBuilder.Entity<StageRecord>().ToTable("stages").HasKey(s => s.Id);
-        modelBuilder.Entity<StageRecord>().HasIndex(s => new { s.RunId, s.InstanceId }).IsUnique();
-        modelBuilder.Entity<StageRecord>().HasIndex(s => s.CacheKey);
-        modelBuilder.Entity<AttemptRecord>().ToTable("attempts").HasKey(a => a.Id);
+        var run = modelBuilder.Entity<RunRecord>();
+        run.ToTable("runs").HasKey(r => r.Id);
+        run.Property(r => r.Status).HasConversion(s => Lifecycle.Name(s), s => Lifecycle.ParseRun(s));
+        var stage = modelBuilder.Entity<StageRecord>();
+        stage.ToTable("stages").HasKey(s => s.Id);
+        stage.HasIndex(s => new { s.RunId, s.InstanceId }).IsUnique();
+        stage.HasIndex(s => s.CacheKey);
+        stage.Property(s => s.Status).HasConversion(s => Lifecycle.Name(s), s => Lifecycle.ParseStage(s));
+        var attempt = modelBuilder.Entity<AttemptRecord>();
+        attempt.ToTable("attempts").HasKey(a => a.Id);
+        attempt.HasIndex(a => new { a.RunId, a.InstanceId, a.Number }).IsUnique();
+        attempt.Property(a => a.Status).HasConversion(s => Lifecycle.Name(s), s => Lifecycle.ParseStage(s));
     }
 }

@@ -33,6 +33,8 @@ public static class SchemaMigrations
         "ALTER TABLE attempts ADD COLUMN Worker TEXT NULL;",
         // 3: where the run is tracked (set by cluster submitters; the PostgreSQL store has the same column).
         "ALTER TABLE runs ADD COLUMN Tracking TEXT NULL;",
+        // 4: the owner's process start time (with Pid: a run whose owner died reads as interrupted).
+        "ALTER TABLE runs ADD COLUMN OwnerStartedAt TEXT NULL;",
     ];
 
     /// <summary>Brings the database at <paramref name="connection"/> to the newest version; returns it.</summary>

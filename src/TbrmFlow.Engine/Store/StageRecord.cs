@@ -1,3 +1,5 @@
+using TbrmFlow.Engine.Running;
+
 namespace TbrmFlow.Engine.Store;
 
 /// <summary>One stage instance of a run (table <c>stages</c>).</summary>
@@ -24,8 +26,8 @@ public sealed class StageRecord
     /// <summary>Activity version.</summary>
     public int ActivityVersion { get; set; }
 
-    /// <summary>pending, running, succeeded, failed, cancelled, skipped, cached.</summary>
-    public required string Status { get; set; }
+    /// <summary>See <see cref="StageStatus"/>; stored as its lowercase name.</summary>
+    public required StageStatus Status { get; set; }
 
     /// <summary>Resolved inputs as JSON.</summary>
     public string? InputsJson { get; set; }
@@ -56,4 +58,18 @@ public sealed class StageRecord
 
     /// <summary>Why it failed or was skipped.</summary>
     public string? Error { get; set; }
+
+    /// <summary>
+    /// Ends the instance without running it (skipped, cancelled): no outputs, no metrics, the reason as its error.
+    /// Both schedulers end instances through here, so their records agree.
+    /// </summary>
+    public void EndNotRun(StageStatus status, string reason)
+    {
+        Status = Lifecycle.Move(Status, status);
+        Error = reason;
+        OutputsJson = "{}";
+        MetricsJson = "{}";
+        DurationS = 0;
+        FinishedAt = DateTime.UtcNow;
+    }
 }

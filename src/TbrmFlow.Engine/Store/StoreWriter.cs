@@ -15,8 +15,11 @@ internal sealed class StoreWriter : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly Task _loop;
 
-    public StoreWriter(string path)
+    private readonly StoreMap _map;
+
+    public StoreWriter(string path, StoreMap map)
     {
+        _map = map;
         _connection = new SqliteConnection($"Data Source={path};Pooling=False;Default Timeout=30");
         _connection.Open();
         using var pragma = _connection.CreateCommand();
@@ -47,9 +50,7 @@ internal sealed class StoreWriter : IAsyncDisposable
                     switch (item)
                     {
                         case TaskCompletionSource marker: flushed.Add(marker); break;
-                        case RunRecord run: Upsert(tx, RunSql, run); break;
-                        case StageRecord stage: Upsert(tx, StageSql, stage); break;
-                        case AttemptRecord attempt: Upsert(tx, AttemptSql, attempt); break;
+                        default: Upsert(tx, item); break;
                     }
                 }
                 tx.Commit();
@@ -59,37 +60,24 @@ internal sealed class StoreWriter : IAsyncDisposable
         }
     }
 
-    private void Upsert(SqliteTransaction tx, (string Sql, string[] Columns) statement, object record)
+    private void Upsert(SqliteTransaction tx, object record)
     {
+        var (sql, parameters) = _map.For(record);
         using var command = _connection.CreateCommand();
         command.Transaction = tx;
-        command.CommandText = statement.Sql;
-        foreach (var column in statement.Columns)
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
         {
-            var value = record.GetType().GetProperty(column)!.GetValue(record);
-            command.Parameters.AddWithValue("@" + column, value switch
+            command.Parameters.AddWithValue("@" + name, value switch
             {
                 null => DBNull.Value,
+                // EF Core's SQLite format, so its reads parse what this writes.
                 DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture),
                 _ => value,
             });
         }
         command.ExecuteNonQuery();
     }
-
-    private static (string, string[]) Statement(string table, string[] key, string[] columns) =>
-        ($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))}) " +
-         $"ON CONFLICT({string.Join(", ", key)}) DO UPDATE SET {string.Join(", ", columns.Except(key).Select(c => $"{c} = excluded.{c}"))}", columns);
-
-    private static readonly (string Sql, string[] Columns) RunSql = Statement("runs", ["Id"],
-        ["Id", "Workflow", "Experiment", "SourceFile", "SourceText", "ParamsJson", "Status", "StartedAt", "FinishedAt", "Pid", "Error", "Tracking"]);
-
-    private static readonly (string Sql, string[] Columns) StageSql = Statement("stages", ["RunId", "InstanceId"],
-        ["RunId", "InstanceId", "StageId", "Iteration", "Activity", "ActivityVersion", "Status", "InputsJson", "OutputsJson", "MetricsJson",
-         "CacheKey", "CachedFrom", "Attempts", "StartedAt", "FinishedAt", "DurationS", "Error"]);
-
-    private static readonly (string Sql, string[] Columns) AttemptSql = Statement("attempts", ["RunId", "InstanceId", "Number"],
-        ["RunId", "InstanceId", "Number", "Status", "StartedAt", "FinishedAt", "Worker", "Error"]);
 
     public async ValueTask DisposeAsync()
     {

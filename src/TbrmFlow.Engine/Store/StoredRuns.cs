@@ -18,7 +18,7 @@ public static class StoredRuns
         Params = System.Text.Json.Nodes.JsonNode.Parse(run.ParamsJson) as System.Text.Json.Nodes.JsonObject ?? [],
     };
 
-    /// <summary>The result of a stored run; a run still marked running reports as failed only when it has a failed stage.</summary>
+    /// <summary>The result of a stored run, with the run's status as stored (running, cancelling and interrupted included: never guessed).</summary>
     public static RunResult ToResult(RunRecord run, IEnumerable<StageRecord> stages)
     {
         var results = new OrderedDictionary<string, StageResult>(StringComparer.Ordinal);
@@ -26,12 +26,6 @@ public static class StoredRuns
         {
             results[stage.InstanceId] = StageResults.FromRecord(stage);
         }
-        var status = run.Status switch
-        {
-            "succeeded" => RunStatus.Succeeded,
-            "cancelled" => RunStatus.Cancelled,
-            _ => RunStatus.Failed,
-        };
-        return new RunResult { RunId = run.Id, Status = status, Stages = results };
+        return new RunResult { RunId = run.Id, Status = run.Status, Stages = results };
     }
 }

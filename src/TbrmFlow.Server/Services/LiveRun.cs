@@ -74,7 +74,7 @@ internal sealed class LiveRun(Action<RunEventDto> publish, Action<LiveRun> regis
         _runId = run.RunId;
         registered(this);
         Started.TrySetResult(run.RunId);
-        Publish(RunEventKind.RunStarted, null, "running", run.Resumed ? "resumed" : null);
+        Publish(RunEventKind.RunStarted, null, Lifecycle.Name(RunStatus.Running), run.Resumed ? "resumed" : null);
     }
 
     /// <inheritdoc />
@@ -88,7 +88,7 @@ internal sealed class LiveRun(Action<RunEventDto> publish, Action<LiveRun> regis
     /// <inheritdoc />
     public void StageStateChanged(string stageId, StageStatus status, string? detail = null)
     {
-        var state = status.ToString().ToLowerInvariant();
+        var state = Lifecycle.Name(status);
         StageOf(stageId).Status = state;
         Publish(RunEventKind.StageState, stageId, state, detail);
     }
@@ -146,7 +146,7 @@ internal sealed class LiveRun(Action<RunEventDto> publish, Action<LiveRun> regis
     public void StageFinished(string stageId, StageResult result)
     {
         var stage = StageOf(stageId);
-        stage.Status = result.Status.ToString().ToLowerInvariant();
+        stage.Status = Lifecycle.Name(result.Status);
         stage.Result = result;
     }
 
@@ -154,7 +154,7 @@ internal sealed class LiveRun(Action<RunEventDto> publish, Action<LiveRun> regis
     public void RunFinished(RunInfo run, RunResult result)
     {
         Volatile.Write(ref _ended, true);
-        Publish(RunEventKind.RunFinished, null, result.Status.ToString().ToLowerInvariant(), null);
+        Publish(RunEventKind.RunFinished, null, Lifecycle.Name(result.Status), null);
     }
 
     private LiveStage StageOf(string instanceId) => _stages.GetOrAdd(instanceId, _ => new LiveStage());

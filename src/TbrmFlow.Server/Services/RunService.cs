@@ -343,7 +343,7 @@ public sealed partial class RunService : IAsyncDisposable
     }
 
     private RunSummaryDto Summary(RunRecord r) =>
-        new(r.Id, r.Workflow, r.Status, DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc), r.FinishedAt is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null, r.Error, IsLive(r.Id));
+        new(r.Id, r.Workflow, Lifecycle.Name(r.Status), DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc), r.FinishedAt is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null, r.Error, IsLive(r.Id));
 
     private static StageDto Stage(StageRecord s, LiveStage? live)
     {
@@ -356,12 +356,12 @@ public sealed partial class RunService : IAsyncDisposable
             }
         }
         var outputs = s.OutputsJson is null ? [] : JsonNode.Parse(s.OutputsJson) as JsonObject ?? [];
-        var status = live?.Result is null && live?.Status is { } liveStatus ? liveStatus : s.Status;
+        var status = live?.Result is null && live?.Status is { } liveStatus ? liveStatus : Lifecycle.Name(s.Status);
         return new StageDto(s.InstanceId, s.StageId, s.Iteration, s.Activity, status, Math.Max(s.Attempts, live?.Attempt ?? 0), s.DurationS, outputs, metrics, live?.Progress, s.Error);
     }
 
     private static StageDto LiveOnly(string instanceId, LiveStage live) =>
-        new(instanceId, instanceId.Split('[', '.')[0], null, live.Activity ?? "", live.Status ?? "pending", live.Attempt, live.Result?.DurationS ?? 0,
+        new(instanceId, instanceId.Split('[', '.')[0], null, live.Activity ?? "", live.Status ?? Lifecycle.Name(StageStatus.Pending), live.Attempt, live.Result?.DurationS ?? 0,
             live.Result?.Outputs ?? [], new Dictionary<string, double>(live.LastMetrics), live.Progress, live.Result?.Error);
 
     [GeneratedRegex("parameter '([^']+)'")]

@@ -1,3 +1,4 @@
+using TbrmFlow.Engine.Running;
 using TbrmFlow.Server.Designer;
 using TbrmFlow.Server.Services;
 
@@ -31,23 +32,9 @@ public static class RunStates
         return bracket < 0 ? id : id[..bracket];
     }
 
-    /// <summary>One status for several instances: failed, then running, then cancelled, then pending; succeeded when all are done.</summary>
-    public static string Combine(IEnumerable<string> statuses)
-    {
-        var all = statuses.ToList();
-        foreach (var s in (string[])["failed", "running", "cancelled"])
-        {
-            if (all.Contains(s))
-            {
-                return s;
-            }
-        }
-        if (all.Count > 0 && all.All(s => s is "succeeded" or "cached" or "skipped"))
-        {
-            return all.All(s => s == "skipped") ? "skipped" : all.All(s => s == "cached") ? "cached" : "succeeded";
-        }
-        return "pending";
-    }
+    /// <summary>One status for several instances (<see cref="RunProgress.Combine"/>), by name.</summary>
+    public static string Combine(IEnumerable<string> statuses) =>
+        Lifecycle.Name(RunProgress.Combine(statuses.Select(Lifecycle.ParseStage)));
 
     /// <summary>Node states from a run's stage instances (metric sparklines are filled by the caller).</summary>
     public static Dictionary<string, NodeRunState> From(RunDetailDto run, WorkflowGraph graph)
