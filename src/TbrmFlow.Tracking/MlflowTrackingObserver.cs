@@ -79,6 +79,12 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
             {
                 tags[MlflowTags.Note] = run.Description;
             }
+            if (run.Resumed)
+            {
+                // What faults left (a run made half on a full disk, a step logged twice by an older version) is
+                // repaired before the resumed run continues its MLflow runs.
+                MlflowRepair.Repair(_store, experimentId, run.RunId);
+            }
             _parent = run.Resumed && Reattach(experimentId, run.RunId, reopen: true) is { } resumed
                 ? resumed
                 : _store.CreateRun(experimentId, RunName(run), Environment.UserName, Now(), tags);
