@@ -163,6 +163,7 @@ internal static class ActivityExecutor
         }
         catch (Exception e)
         {
+            run.Faults?.Report(e); // a full disk or read-only store stops the whole run, not just this stage
             // A JSON reader error quotes the characters it stopped at: keep its position only (never file contents in a message).
             result = Result(StageStatus.Failed, $"{e.GetType().Name}: {(e is JsonException json ? JsonLines.Describe(json) : e.Message)}");
         }
