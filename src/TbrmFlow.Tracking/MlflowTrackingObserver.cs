@@ -137,7 +137,7 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    public void StageStarted(StageInfo stage) => Guard(() => OnStageStarted(stage));
+    public void StageStarted(StageInfo stage) => Guard(() => OnStageStarted(stage), stopOnWriteFault: true);
 
     private void OnStageStarted(StageInfo stage)
     {
@@ -160,7 +160,7 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    public void StageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics) => Guard(() => OnStageMetrics(stageId, step, metrics));
+    public void StageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics) => Guard(() => OnStageMetrics(stageId, step, metrics), stopOnWriteFault: true);
 
     private void OnStageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics)
     {
