@@ -28,7 +28,7 @@ public static class CommandLine
         catch (Exception e) when (WriteFault.Of(e) is { } fault)
         {
             // A full disk or read-only store outside a run (opening the run store, writing a report): one line, no stack.
-            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] {fault.Message}; {fault.Remedy} and try again");
+            Console.Error.WriteLine($"error: {fault.Message}; {fault.Remedy} and try again");
             return ExitCodes.RunFailed;
         }
         catch (OperationCanceledException)

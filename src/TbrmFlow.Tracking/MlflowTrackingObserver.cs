@@ -189,13 +189,20 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     private void OnStageFinished(string stageId, StageResult result)
     {
         var child = GetOrCreateStage(stageId, null);
-        child.SetTag("tbrmflow.stage_status", result.Status.ToString().ToLowerInvariant());
-        if (result.Error is not null)
+        try
         {
-            child.SetTag("tbrmflow.error", result.Error);
+            child.SetTag("tbrmflow.stage_status", result.Status.ToString().ToLowerInvariant());
+            if (result.Error is not null)
+            {
+                child.SetTag("tbrmflow.error", result.Error);
+            }
+            LogOutputArtifacts(child, result.Outputs);
         }
-        LogOutputArtifacts(child, result.Outputs);
-        child.Finish(ToMlflow(result.Status), Now());
+        finally
+        {
+            // A full disk may refuse the tags or artifacts: the run still ends (meta.yaml is one small file).
+            child.Finish(ToMlflow(result.Status), Now());
+        }
         _replicator?.Notify(child.Directory);
     }
 
@@ -210,14 +217,21 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
             return;
         }
         var stages = _attachedStages?.Invoke() ?? _stageInfos.Values;
-        parent.LogArtifactText(ReproManifest.Build(run, stages, _options.Versions).ToJsonString(ManifestJson), "manifest.json");
-        TryLogChart(parent);
-        parent.Finish(result.Status switch
+        try
         {
-            RunStatus.Succeeded => MlflowRunStatus.Finished,
-            RunStatus.Cancelled => MlflowRunStatus.Killed,
-            _ => MlflowRunStatus.Failed,
-        }, Now());
+            parent.LogArtifactText(ReproManifest.Build(run, stages, _options.Versions).ToJsonString(ManifestJson), "manifest.json");
+            TryLogChart(parent);
+        }
+        finally
+        {
+            // A full disk may refuse the manifest or the chart: the run still ends.
+            parent.Finish(result.Status switch
+            {
+                RunStatus.Succeeded => MlflowRunStatus.Finished,
+                RunStatus.Cancelled => MlflowRunStatus.Killed,
+                _ => MlflowRunStatus.Failed,
+            }, Now());
+        }
         _replicator?.Notify(parent.Directory);
     }
 

@@ -64,7 +64,8 @@ public static class RunOutput
         }
         if (result.WriteFault is { } fault)
         {
-            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] {WriteFaultLine(result.RunId, fault)}");
+            // One line whatever the terminal's width (the console would wrap a markup line at 80 columns when redirected).
+            Console.Error.WriteLine("error: " + WriteFaultLine(result.RunId, fault));
             return WriteFaultExit;
         }
         if (!json)

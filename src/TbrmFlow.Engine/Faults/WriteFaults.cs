@@ -20,7 +20,8 @@ internal static class WriteFaults
     public static WriteFaultLatch Watch(RunStore store, CancellationToken cancellation)
     {
         EnsureReserve(store.Path);
-        var latch = new WriteFaultLatch(cancellation);
+        // The reserve goes at the first fault, so that the stages finishing after it can record that they failed.
+        var latch = new WriteFaultLatch(cancellation, _ => TryDelete(ReservePath(store.Path)));
         store.WriteFailed += e => latch.Report(e, store.Path);
         return latch;
     }
@@ -53,10 +54,11 @@ internal static class WriteFaults
         var message = fault.Message;
         var now = DateTime.UtcNow;
         var results = state.Results();
-        foreach (var (id, result) in results.Where(r => r.Value.Status is StageStatus.Cancelled or StageStatus.Running).ToList())
+        foreach (var (id, result) in results.Where(r => r.Value.Status is StageStatus.Cancelled or StageStatus.Running or StageStatus.Failed).ToList())
         {
-            // Stopped by the fault, not by the user: they failed.
-            results[id] = result with { Status = StageStatus.Failed, Error = message };
+            // Stopped by the fault, not by the user: they failed. Told again now that there is room: their MLflow runs
+            // may not have been finished while the disk was full.
+            results[id] = result.Status == StageStatus.Failed ? result : result with { Status = StageStatus.Failed, Error = message };
             state.Observer.StageFinished(id, results[id]);
         }
         record.Status = "failed";

@@ -88,7 +88,12 @@ internal static class ActivityExecutor
                 break;
             }
         }
-        if (run.Cancellation.IsCancellationRequested && last?.Status != StageStatus.Succeeded)
+        if (run.Faults?.Fault is { } fault && last?.Status != StageStatus.Succeeded)
+        {
+            // This stage's write failed, or another's did and stopped the run: it failed (the user cancelled nothing).
+            last = (last ?? StageResults.NotRun(StageStatus.Failed, fault.Message)) with { Status = StageStatus.Failed, Error = fault.Message };
+        }
+        else if (run.Cancellation.IsCancellationRequested && last?.Status != StageStatus.Succeeded)
         {
             last = (last ?? StageResults.NotRun(StageStatus.Cancelled, "cancelled")) with { Status = StageStatus.Cancelled, Error = "cancelled" };
         }
