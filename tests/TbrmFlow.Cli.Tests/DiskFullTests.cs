@@ -1,44 +1,33 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using TbrmFlow.Testing;
 
 namespace TbrmFlow.Cli.Tests;
 
 /// <summary>Runs only where a tmpfs can be mounted (root: CI and the dev container); elsewhere it says why it skipped.</summary>
 public sealed class TmpfsFactAttribute : FactAttribute
 {
-    public TmpfsFactAttribute()
-    {
-        if (!OperatingSystem.IsLinux() || !Environment.IsPrivilegedProcess)
-        {
-            Skip = "needs root on Linux to mount a small tmpfs (a real full disk); CI runs as root";
-        }
-    }
+    public TmpfsFactAttribute() => Skip = Tmpfs.SkipReason;
 }
 
 /// <summary>A real full disk (a 2 MiB tmpfs) during a run, then a resume once space is freed.</summary>
 public sealed partial class DiskFullTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("tbrmflow-diskfull-").FullName;
-    private readonly string _disk;
-    private bool _mounted;
+    private Tmpfs? _tmpfs;
 
-    public DiskFullTests() => _disk = Directory.CreateDirectory(Path.Combine(_work, "disk")).FullName;
+    private string Disk => Path.Combine(_work, "disk");
 
     public void Dispose()
     {
-        if (_mounted)
-        {
-            Mount("umount", _disk);
-        }
+        _tmpfs?.Dispose();
         Directory.Delete(_work, recursive: true);
     }
 
     [TmpfsFact]
     public async Task DiskFullDuringARun_EndsItFailed_WithOneLine_ThenResumeLeavesNoHalfMadeMlflowRun()
     {
-        Mount("mount", "-t", "tmpfs", "-o", "size=2M", "tmpfs", _disk);
-        _mounted = true;
+        _tmpfs = Tmpfs.Mount(Disk, "2M");
         // ~3.5 MB of problems: the stage's own write fills the disk.
         var file = Path.Combine(_work, "big.yaml");
         await File.WriteAllTextAsync(file, """
@@ -46,15 +35,15 @@ public sealed partial class DiskFullTests : IDisposable
             stages:
               gen: { uses: data.arithmetic, with: { digits: 3, train_size: 60000, test_size: 100, seed: 3 } }
             """);
-        string[] where = ["--home", Path.Combine(_disk, "home"), "--store", Path.Combine(_disk, "runs.db")];
+        string[] where = ["--home", Path.Combine(Disk, "home"), "--store", Path.Combine(Disk, "runs.db")];
 
-        var (code, _, stderr) = await TbrmflowProcess.RunAsync(_disk, ["run", file, "--mlruns", Path.Combine(_disk, "mlruns"), .. where]);
+        var (code, _, stderr) = await TbrmflowProcess.RunAsync(Disk, ["run", file, "--mlruns", Path.Combine(Disk, "mlruns"), .. where]);
 
         Assert.Equal(ExitCodes.RunFailed, code);
         var errors = stderr.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
         var error = Assert.Single(errors);
         var runId = RunIdIn().Match(error).Groups[1].Value;
-        Assert.Matches($"^error: disk full writing {Regex.Escape(_disk)}/\\S+: run {runId} failed; free space and run `tbrmflow resume {runId}`$", error);
+        Assert.Matches($"^error: disk full writing {Regex.Escape(Disk)}/\\S+: run {runId} failed; free space and run `tbrmflow resume {runId}`$", error);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", stderr, StringComparison.Ordinal);
         var shown = await ShowAsync(runId, where);
@@ -64,20 +53,20 @@ public sealed partial class DiskFullTests : IDisposable
         Assert.Equal([4, 4], MlflowRuns().Select(r => r.Status).Order()); // FAILED: parent and stage
 
         // Free space, then resume: the same MLflow runs continue and end FINISHED; nothing half-made is left.
-        Mount("mount", "-o", "remount,size=64M", _disk);
-        var (resumeCode, _, resumeErr) = await TbrmflowProcess.RunAsync(_disk, ["resume", runId, .. where]);
+        _tmpfs.Resize("64M");
+        var (resumeCode, _, resumeErr) = await TbrmflowProcess.RunAsync(Disk, ["resume", runId, .. where]);
 
         Assert.True(resumeCode == ExitCodes.Ok, resumeErr);
         Assert.Equal("succeeded", (string?)(await ShowAsync(runId, where))["status"]);
         Assert.Equal([3, 3], MlflowRuns().Select(r => r.Status));
-        Assert.False(Directory.Exists(Path.Combine(_disk, "mlruns", ".tbrmflow-staging")));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_disk, "mlruns"), ".tbrmflow-tmp-*", SearchOption.AllDirectories));
+        Assert.False(Directory.Exists(Path.Combine(Disk, "mlruns", ".tbrmflow-staging")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Disk, "mlruns"), ".tbrmflow-tmp-*", SearchOption.AllDirectories));
     }
 
     /// <summary>Every run directory of the store's experiments (all must have a meta.yaml) with its status.</summary>
     private List<(string Dir, int Status)> MlflowRuns()
     {
-        var root = Path.Combine(_disk, "mlruns");
+        var root = Path.Combine(Disk, "mlruns");
         var runs = Directory.EnumerateDirectories(root).Where(d => !Path.GetFileName(d).StartsWith('.'))
             .SelectMany(Directory.EnumerateDirectories).ToList();
         Assert.All(runs, r => Assert.True(File.Exists(Path.Combine(r, "meta.yaml")), r + " has no meta.yaml"));
@@ -86,16 +75,9 @@ public sealed partial class DiskFullTests : IDisposable
 
     private async Task<JsonNode> ShowAsync(string runId, string[] where)
     {
-        var (code, stdout, stderr) = await TbrmflowProcess.RunAsync(_disk, ["show", runId, "--json", .. where]);
+        var (code, stdout, stderr) = await TbrmflowProcess.RunAsync(Disk, ["show", runId, "--json", .. where]);
         Assert.True(code == ExitCodes.Ok, stderr);
         return JsonNode.Parse(stdout)!;
-    }
-
-    private static void Mount(string tool, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardError = true })!;
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {process.StandardError.ReadToEnd()}");
     }
 
     [GeneratedRegex(@" run (\S+) failed;")]
