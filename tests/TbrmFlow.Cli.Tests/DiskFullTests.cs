@@ -37,7 +37,7 @@ public sealed partial class DiskFullTests : IDisposable
             """);
         string[] where = ["--home", Path.Combine(Disk, "home"), "--store", Path.Combine(Disk, "runs.db")];
 
-        var (code, _, stderr) = await TbrmflowProcess.RunAsync(Disk, ["run", file, "--mlruns", Path.Combine(Disk, "mlruns"), .. where]);
+        var (code, stdout, stderr) = await TbrmflowProcess.RunAsync(Disk, ["run", file, "--json", "--mlruns", Path.Combine(Disk, "mlruns"), .. where]);
 
         Assert.Equal(ExitCodes.RunFailed, code);
         var errors = stderr.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
@@ -46,6 +46,7 @@ public sealed partial class DiskFullTests : IDisposable
         Assert.Matches($"^error: disk full writing {Regex.Escape(Disk)}/\\S+: run {runId} failed; free space and run `tbrmflow resume {runId}`$", error);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", stderr, StringComparison.Ordinal);
+        Assert.StartsWith("disk full writing ", (string?)JsonNode.Parse(stdout)!["write_fault"], StringComparison.Ordinal);
         var shown = await ShowAsync(runId, where);
         Assert.Equal("failed", (string?)shown["status"]);
         Assert.Equal("failed", (string?)shown["stages"]!["gen"]!["status"]);
