@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using TbrmFlow.Engine.Faults;
 
 namespace TbrmFlow.Cli;
 
@@ -19,6 +20,26 @@ public static class CommandLine
             Terminal.Error.MarkupLine("[grey]Try 'tbrmflow --help'.[/]");
             return ExitCodes.BadInput;
         }
-        return await parsed.InvokeAsync();
+        try
+        {
+            // The library's own handler would print any exception with its stack; a write fault gets one line instead.
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (WriteFault.Of(e) is { } fault)
+        {
+            // A full disk or read-only store outside a run (opening the run store, writing a report): one line, no stack.
+            Console.Error.WriteLine($"error: {fault.Message}; {fault.Remedy} and try again");
+            return ExitCodes.RunFailed;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            // What the library's handler did: a bug shows its stack, for the report.
+            Console.Error.WriteLine("Unhandled exception: " + e);
+            return ExitCodes.RunFailed;
+        }
     }
 }

@@ -10,9 +10,11 @@ public sealed partial class MlflowTrackingObserver
 {
     private static readonly JsonSerializerOptions ManifestJson = new() { WriteIndented = true };
 
-    /// <summary>Tracking never stops training: a failed write (disk full, a bad path) is recorded
-    /// in <see cref="Errors"/> and the run goes on.</summary>
-    private void Guard(Action action)
+    /// <summary>Tracking never stops training for a bad record (a bad path, a bad key): a failed write is recorded in
+    /// <see cref="Errors"/> and the run goes on. A full disk or read-only store is different (nothing more can be
+    /// recorded): with <paramref name="stopOnWriteFault"/> (events raised inside a stage's attempt, where the engine
+    /// turns the exception into the end of the run) it is rethrown.</summary>
+    private void Guard(Action action, bool stopOnWriteFault = false)
     {
         try
         {
@@ -22,6 +24,10 @@ public sealed partial class MlflowTrackingObserver
         {
             _errors.Enqueue(e.Message);
             _onError?.Invoke(e.Message);
+            if (stopOnWriteFault && Engine.Faults.WriteFault.Of(e) is not null)
+            {
+                throw;
+            }
         }
     }
 

@@ -79,6 +79,12 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
             {
                 tags[MlflowTags.Note] = run.Description;
             }
+            if (run.Resumed)
+            {
+                // What faults left (a run made half on a full disk, a step logged twice by an older version) is
+                // repaired before the resumed run continues its MLflow runs.
+                MlflowRepair.Repair(_store, experimentId, run.RunId);
+            }
             _parent = run.Resumed && Reattach(experimentId, run.RunId, reopen: true) is { } resumed
                 ? resumed
                 : _store.CreateRun(experimentId, RunName(run), Environment.UserName, Now(), tags);
@@ -131,7 +137,7 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    public void StageStarted(StageInfo stage) => Guard(() => OnStageStarted(stage));
+    public void StageStarted(StageInfo stage) => Guard(() => OnStageStarted(stage), stopOnWriteFault: true);
 
     private void OnStageStarted(StageInfo stage)
     {
@@ -154,7 +160,7 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    public void StageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics) => Guard(() => OnStageMetrics(stageId, step, metrics));
+    public void StageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics) => Guard(() => OnStageMetrics(stageId, step, metrics), stopOnWriteFault: true);
 
     private void OnStageMetrics(string stageId, long step, IReadOnlyDictionary<string, double> metrics)
     {
@@ -183,13 +189,20 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
     private void OnStageFinished(string stageId, StageResult result)
     {
         var child = GetOrCreateStage(stageId, null);
-        child.SetTag("tbrmflow.stage_status", result.Status.ToString().ToLowerInvariant());
-        if (result.Error is not null)
+        try
         {
-            child.SetTag("tbrmflow.error", result.Error);
+            child.SetTag("tbrmflow.stage_status", result.Status.ToString().ToLowerInvariant());
+            if (result.Error is not null)
+            {
+                child.SetTag("tbrmflow.error", result.Error);
+            }
+            LogOutputArtifacts(child, result.Outputs);
         }
-        LogOutputArtifacts(child, result.Outputs);
-        child.Finish(ToMlflow(result.Status), Now());
+        finally
+        {
+            // A full disk may refuse the tags or artifacts: the run still ends (meta.yaml is one small file).
+            child.Finish(ToMlflow(result.Status), Now());
+        }
         _replicator?.Notify(child.Directory);
     }
 
@@ -204,14 +217,21 @@ public sealed partial class MlflowTrackingObserver : IRunObserver, IAsyncDisposa
             return;
         }
         var stages = _attachedStages?.Invoke() ?? _stageInfos.Values;
-        parent.LogArtifactText(ReproManifest.Build(run, stages, _options.Versions).ToJsonString(ManifestJson), "manifest.json");
-        TryLogChart(parent);
-        parent.Finish(result.Status switch
+        try
         {
-            RunStatus.Succeeded => MlflowRunStatus.Finished,
-            RunStatus.Cancelled => MlflowRunStatus.Killed,
-            _ => MlflowRunStatus.Failed,
-        }, Now());
+            parent.LogArtifactText(ReproManifest.Build(run, stages, _options.Versions).ToJsonString(ManifestJson), "manifest.json");
+            TryLogChart(parent);
+        }
+        finally
+        {
+            // A full disk may refuse the manifest or the chart: the run still ends.
+            parent.Finish(result.Status switch
+            {
+                RunStatus.Succeeded => MlflowRunStatus.Finished,
+                RunStatus.Cancelled => MlflowRunStatus.Killed,
+                _ => MlflowRunStatus.Failed,
+            }, Now());
+        }
         _replicator?.Notify(parent.Directory);
     }
 

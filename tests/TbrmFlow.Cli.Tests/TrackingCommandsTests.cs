@@ -32,6 +32,28 @@ public sealed class TrackingCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task MlflowRepair_RewritesAFileHoldingAReplayTwice_ThenFindsNothing_AndAMissingStoreIsBadInput()
+    {
+        var store = new MlflowFileStore(Path.Combine(_dir, "mlruns"));
+        var run = store.CreateRun(MlflowFileStore.DefaultExperimentId, "r", "u", 0, new Dictionary<string, string>());
+        var file = Path.Combine(run.Directory, "metrics", "loss");
+        // As versions before keying metrics by step left it after a resume from step 100 of a run killed at 150.
+        await File.WriteAllTextAsync(file, string.Concat(Enumerable.Range(0, 151).Select(s => $"{s} 1.0 {s}\n"))
+                                           + string.Concat(Enumerable.Range(101, 70).Select(s => $"{s} 2.0 {s}\n")));
+
+        var (code, output, _) = await Invoke("mlflow", "repair", "--mlruns", store.Root);
+        var (again, second, _) = await Invoke("mlflow", "repair", "--mlruns", store.Root);
+        var (missing, _, error) = await Invoke("mlflow", "repair", "--mlruns", Path.Combine(_dir, "nope"));
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("1 metric files rewritten (50 duplicated steps, 0 cut lines dropped)", output, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 171).Select(i => (long)i), MetricFile.Read(file, out _).Select(p => p.Step));
+        Assert.Equal((ExitCodes.Ok, true), (again, second.Contains("0 metric files rewritten", StringComparison.Ordinal)));
+        Assert.Equal(ExitCodes.BadInput, missing);
+        Assert.Contains("no local store at", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compare_PrintsDifferingParams_AndWritesChart()
     {
         var store = new MlflowFileStore(Path.Combine(_dir, "mlruns"));

@@ -69,7 +69,7 @@ public sealed class SyncTests : IDisposable
         var parentDir = store.RunDirectories().Single(d => !LocalRunReader.Read(d).Tags.ContainsKey("mlflow.parentRunId"));
         // As if the process died after the server took a batch but before the state was saved ...
         var state = SyncState.Load(tbrmDir, _server.Uri);
-        state.MetricLines.Clear();
+        state.MetricSteps.Clear();
         state.Params.Clear();
         state.InFlight = true;
         state.Save(tbrmDir, _server.Uri);

@@ -7,7 +7,7 @@ using TbrmFlow.Tracking.Sync;
 
 namespace TbrmFlow.Cli.Commands;
 
-/// <summary><c>tbrmflow mlflow sync [--tracking-uri URI] [--store DIR]</c></summary>
+/// <summary><c>tbrmflow mlflow sync [--tracking-uri URI] [--store DIR]</c>, <c>tbrmflow mlflow repair [--store DIR]</c></summary>
 public static class MlflowCommand
 {
     /// <summary>Creates the command.</summary>
@@ -17,7 +17,32 @@ public static class MlflowCommand
         var store = TrackingOptionsBinding.MlrunsOption();
         var sync = new Command("sync", "Send what the local store holds and the server lacks (idempotent: nothing is sent twice).") { uri, store };
         sync.SetAction((parse, ct) => SyncAsync(parse.GetValue(uri), parse.GetValue(store)!, ct));
-        return new Command("mlflow", "MLflow tracking.") { sync };
+        var repairStore = TrackingOptionsBinding.MlrunsOption();
+        var repair = new Command("repair", "Repair what faults left in the local store: a metric step logged twice, a line cut short, a run directory without meta.yaml. Run it while no run writes to the store.") { repairStore };
+        repair.SetAction(parse => Repair(parse.GetValue(repairStore)!));
+        return new Command("mlflow", "MLflow tracking.") { sync, repair };
+    }
+
+    private static int Repair(string storeDir)
+    {
+        var root = new TrackingOptions { LocalStore = storeDir }.ResolveLocalStore();
+        if (!Directory.Exists(root))
+        {
+            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] no local store at {root}");
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            var report = MlflowRepair.Repair(new MlflowFileStore(root));
+            Terminal.Out.MarkupLineInterpolated(
+                $"repaired {root}: {report.MetricFiles} metric files rewritten ({report.DuplicateLines} duplicated steps, {report.CutLines} cut lines dropped), {report.RemovedDirectories} half-made run directories removed, {report.FinishedRuns} marked FAILED");
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] repair stopped: {e.Message}. What was repaired stays repaired; run the command again.");
+            return ExitCodes.RunFailed;
+        }
     }
 
     private static async Task<int> SyncAsync(string? trackingUri, string storeDir, CancellationToken ct)

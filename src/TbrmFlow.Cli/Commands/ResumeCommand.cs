@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using Spectre.Console;
 using TbrmFlow.Cli.Output;
 using TbrmFlow.Engine.Running;
 using TbrmFlow.Tracking;
@@ -27,9 +26,12 @@ public static class ResumeCommand
             await using var tracker = TrackingSetup.CreateObserver(new TrackingOptions { TrackingUri = parse.GetValue(trackingUri) });
             var id = parse.GetValue(runId)!;
             var code = await RunOutput.ExecuteAsync(id, parse.GetValue(json), options.LogDirectory,
-                display => services.GetRequiredService<WorkflowRunner>().ResumeAsync(id, new CompositeRunObserver(display, tracker), ct));
-            await tracker.DisposeAsync();
-            Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");
+                display => services.GetRequiredService<WorkflowRunner>().ResumeAsync(id, new CompositeRunObserver(display, tracker), ct),
+            async () =>
+            {
+                await tracker.DisposeAsync();
+                return tracker.Describe();
+            });
             return code;
         });
         return command;

@@ -64,9 +64,12 @@ public static class RunCommand
         }
         await using var tracker = TrackingSetup.CreateObserver(tracking);
         var code = await RunOutput.ExecuteAsync(workflow.Name, json, options.LogDirectory,
-            display => services.GetRequiredService<WorkflowRunner>().RunAsync(workflow, overrides, new CompositeRunObserver(display, tracker), ct));
-        await tracker.DisposeAsync();
-        Terminal.Error.MarkupLineInterpolated($"[grey]{tracker.Describe()}[/]");
+            display => services.GetRequiredService<WorkflowRunner>().RunAsync(workflow, overrides, new CompositeRunObserver(display, tracker), ct),
+            async () =>
+            {
+                await tracker.DisposeAsync();
+                return tracker.Describe();
+            });
         return code;
     }
 }

@@ -4,7 +4,8 @@ using TbrmFlow.Engine.Running;
 
 namespace TbrmFlow.Cli.Output;
 
-/// <summary>The <c>--json</c> document: <c>{run_id, status, stages: {id: {status, attempts, duration_s, outputs, metrics}}}</c>.</summary>
+/// <summary>The <c>--json</c> document: <c>{run_id, status, stages: {id: {status, attempts, duration_s, outputs, metrics}}}</c>,
+/// with <c>write_fault</c> when a full disk or read-only store ended the run.</summary>
 public static class RunResultJson
 {
     /// <summary>Serialises a run result.</summary>
@@ -34,6 +35,10 @@ public static class RunResultJson
             ["status"] = Lifecycle.Name(result.Status),
             ["stages"] = stages,
         };
+        if (result.WriteFault is { } fault)
+        {
+            doc["write_fault"] = fault; // e.g. "disk full writing PATH": why the run stopped
+        }
         return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 

@@ -88,7 +88,12 @@ internal static class ActivityExecutor
                 break;
             }
         }
-        if (run.Cancellation.IsCancellationRequested && last?.Status != StageStatus.Succeeded)
+        if (run.Faults?.Fault is { } fault && last?.Status != StageStatus.Succeeded)
+        {
+            // This stage's write failed, or another's did and stopped the run: it failed (the user cancelled nothing).
+            last = (last ?? StageResults.NotRun(StageStatus.Failed, fault.Message)) with { Status = StageStatus.Failed, Error = fault.Message };
+        }
+        else if (run.Cancellation.IsCancellationRequested && last?.Status != StageStatus.Succeeded)
         {
             last = (last ?? StageResults.NotRun(StageStatus.Cancelled, "cancelled")) with { Status = StageStatus.Cancelled, Error = "cancelled" };
         }
@@ -163,6 +168,7 @@ internal static class ActivityExecutor
         }
         catch (Exception e)
         {
+            run.Faults?.Report(e); // a full disk or read-only store stops the whole run, not just this stage
             // A JSON reader error quotes the characters it stopped at: keep its position only (never file contents in a message).
             result = Result(StageStatus.Failed, $"{e.GetType().Name}: {(e is JsonException json ? JsonLines.Describe(json) : e.Message)}");
         }

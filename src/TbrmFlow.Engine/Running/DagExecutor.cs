@@ -111,7 +111,9 @@ internal static class DagExecutor
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The engine's own failure (store, planning inside a repeat): fail this stage, keep the run going.
+            // The engine's own failure (store, planning inside a repeat): fail this stage, keep the run going
+            // (unless it is a full disk or read-only store: that stops the run).
+            run.Faults?.Report(e);
             result = StageResults.NotRun(StageStatus.Failed, $"engine error: {e.GetType().Name}: {e.Message}");
         }
         run.Observer.StageStateChanged(fullId, result.Status, result.Error);

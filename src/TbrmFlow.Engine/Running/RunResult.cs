@@ -13,6 +13,10 @@ public sealed record RunResult
 
     /// <summary>One entry per stage instance, in execution order.</summary>
     public required IReadOnlyDictionary<string, StageResult> Stages { get; init; }
+
+    /// <summary>Set when a write fault ended the run (<see cref="Faults.WriteFault.Message"/>, e.g. <c>disk full writing
+    /// PATH</c>), with " (not recorded in the store)" when even marking the run failed could not be written.</summary>
+    public string? WriteFault { get; init; }
 }
 
 /// <summary>The outcome of one stage instance.</summary>

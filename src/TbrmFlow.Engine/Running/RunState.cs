@@ -38,6 +38,9 @@ internal sealed class RunState(
     /// <summary>Per instance id: earlier attempts lost with their worker, which do not use up the retry budget.</summary>
     public IReadOnlyDictionary<string, int> LostAttempts { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>Stops the run at its first write fault (disk full, read-only store); null where nobody listens (cluster jobs).</summary>
+    public Faults.WriteFaultLatch? Faults { get; init; }
+
     /// <summary>Recorded on every attempt: the cluster worker running it, or null in-process.</summary>
     public string? Worker { get; init; }
 

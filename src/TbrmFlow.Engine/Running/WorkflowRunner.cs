@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Mediator;
 using TbrmFlow.Abstractions.Descriptors;
+using TbrmFlow.Engine.Faults;
 using TbrmFlow.Engine.Planning;
 using TbrmFlow.Engine.Store;
 using TbrmFlow.Workflows.Model;
@@ -28,6 +29,7 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
         var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("n")[..6];
         var parameters = BindParams(workflow, overrides);
         using var store = new RunStore(options.ResolvedStorePath);
+        using var faults = WriteFaults.Watch(store, cancellationToken);
         var record = new RunRecord
         {
             Id = runId,
@@ -40,7 +42,7 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
             StartedAt = DateTime.UtcNow,
         };
         RunOwner.Claim(record);
-        var state = new RunState(runId, parameters, sender, catalog, options, store, observer, cancellationToken);
+        var state = new RunState(runId, parameters, sender, catalog, options, store, observer, faults.Token) { Faults = faults };
         var plan = RunPlanner.Plan(workflow.Stages, state.BaseScope());
         store.SaveRun(record);
         return await ExecuteAsync(workflow, record, state, plan, resumed: false);
@@ -51,6 +53,7 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
     public async Task<RunResult> ResumeAsync(string runId, IRunObserver observer, CancellationToken cancellationToken)
     {
         using var store = new RunStore(options.ResolvedStorePath);
+        using var faults = WriteFaults.Watch(store, cancellationToken);
         var record = store.GetRun(runId) ?? throw new StageInputException($"no run '{runId}' in {store.Path}");
         // The store reads a run whose owner died as interrupted: a live status here has a live owner.
         if (Lifecycle.IsLive(record.Status) && record.Pid != Environment.ProcessId)
@@ -68,9 +71,10 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
         }
         var parameters = JsonNode.Parse(record.ParamsJson) as JsonObject ?? [];
         var previous = store.GetStages(runId).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
-        var state = new RunState(runId, parameters, sender, catalog, options, store, observer, cancellationToken)
+        var state = new RunState(runId, parameters, sender, catalog, options, store, observer, faults.Token)
         {
             Previous = new(previous, StringComparer.Ordinal),
+            Faults = faults,
         };
         var plan = RunPlanner.Plan(workflow.Stages, state.BaseScope());
         record.Status = Lifecycle.Move(record.Status, RunStatus.Running);
@@ -94,13 +98,32 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
             Resumed = resumed,
         };
         state.Observer.RunStarted(info);
-        await DagExecutor.RunAsync(state, plan, new ExecutionScope(new OutputTable(null), "", null, null));
+        try
+        {
+            await DagExecutor.RunAsync(state, plan, new ExecutionScope(new OutputTable(null), "", null, null));
+        }
+        catch (Exception e) when (state.Faults?.Report(e) == true)
+        {
+            // ended below, as a failed run with one message
+        }
+        if (state.Faults?.Fault is { } early)
+        {
+            return WriteFaults.End(state, record, info, early);
+        }
         var results = state.Results();
         var status = RunProgress.Outcome(results.Values.Select(r => r.Status), state.Cancellation.IsCancellationRequested);
         record.Status = Lifecycle.Move(record.Status, status);
         record.FinishedAt = DateTime.UtcNow;
         record.Error = RunProgress.Error(results.Select(r => (r.Key, r.Value.Status, r.Value.Error)));
         state.Store.SaveRun(record);
+        try
+        {
+            state.Store.Flush();
+        }
+        catch (Exception e) when (state.Faults?.Report(e, state.Store.Path) == true)
+        {
+            return WriteFaults.End(state, record, info, state.Faults.Fault!);
+        }
         var final = new RunResult { RunId = record.Id, Status = status, Stages = results };
         state.Observer.RunFinished(info, final);
         return final;

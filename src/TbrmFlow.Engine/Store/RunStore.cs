@@ -35,6 +35,13 @@ public sealed class RunStore : IRunStore
 
     private readonly StoreWriter _writer;
 
+    /// <summary>Told when a background write fails (disk full, read-only file): the records of that batch are not stored.</summary>
+    public event Action<Exception>? WriteFailed
+    {
+        add => _writer.Failed += value;
+        remove => _writer.Failed -= value;
+    }
+
     /// <summary>The database file.</summary>
     public string Path { get; }
 

@@ -43,8 +43,9 @@ internal sealed class StoreWriter : IAsyncDisposable
         var flushed = new List<TaskCompletionSource>();
         while (await reader.WaitToReadAsync())
         {
-            using (var tx = _connection.BeginTransaction())
+            try
             {
+                using var tx = _connection.BeginTransaction();
                 while (reader.TryRead(out var item))
                 {
                     switch (item)
@@ -54,11 +55,21 @@ internal sealed class StoreWriter : IAsyncDisposable
                     }
                 }
                 tx.Commit();
+                flushed.ForEach(f => f.TrySetResult());
             }
-            flushed.ForEach(f => f.TrySetResult());
+            catch (SqliteException e)
+            {
+                // A full disk or a read-only file: the batch is rolled back and its flushes fail; the writer goes on
+                // (a later save of the same records, e.g. the run marked failed once space is freed, can succeed).
+                flushed.ForEach(f => f.TrySetException(e));
+                Failed?.Invoke(e);
+            }
             flushed.Clear();
         }
     }
+
+    /// <summary>Told each failed batch (on the writer's task).</summary>
+    public event Action<Exception>? Failed;
 
     private void Upsert(SqliteTransaction tx, object record)
     {

@@ -9,7 +9,23 @@ internal static class AtomicFile
     public static void Write(string path, string content, string? tempDirectory = null)
     {
         var temp = Path.Combine(tempDirectory ?? Path.GetDirectoryName(path)!, ".tbrmflow-tmp-" + Guid.NewGuid().ToString("n"));
-        File.WriteAllText(temp, content);
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            File.WriteAllText(temp, content);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk leaves no partial temporary file behind (the target keeps its old content).
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // a read-only store: nothing was written either
+            }
+            throw;
+        }
     }
 }

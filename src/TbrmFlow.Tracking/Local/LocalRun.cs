@@ -15,9 +15,15 @@ public sealed class LocalRun
     private readonly string _artifactUri;
     private MlflowRunStatus _status = MlflowRunStatus.Running;
     private long? _endTimeMs;
+    private readonly bool _resumed;
 
-    internal LocalRun(string directory, string experimentId, string runId, string runName, string userId, long startTimeMs, string artifactUri)
+    /// <summary>Per metric key: the steps its file holds (read on the key's first write), and whether the
+    /// key was written since this object opened the run.</summary>
+    private readonly Dictionary<string, HashSet<long>> _steps = new(StringComparer.Ordinal);
+
+    internal LocalRun(string directory, string experimentId, string runId, string runName, string userId, long startTimeMs, string artifactUri, bool resumed = false)
     {
+        _resumed = resumed;
         Directory = directory;
         ExperimentId = experimentId;
         RunId = runId;
@@ -28,9 +34,11 @@ public sealed class LocalRun
     }
 
     /// <summary>Re-opens an existing run (a resumed workflow run continues it) and marks it RUNNING again.</summary>
+    /// <remarks>A resumed stage replays the steps after its last checkpoint: the first value of each metric
+    /// written after a reopen drops that metric's lines at its step and later (see <see cref="LogMetrics"/>).</remarks>
     public static LocalRun Reopen(string directory)
     {
-        var run = Open(directory);
+        var run = Open(directory, resumed: true);
         run.WriteMeta();
         return run;
     }
@@ -40,12 +48,14 @@ public sealed class LocalRun
     /// parent run another process created and will finish. Its status stays whatever that file says until
     /// <see cref="Finish"/>.
     /// </summary>
-    public static LocalRun Open(string directory)
+    public static LocalRun Open(string directory) => Open(directory, resumed: false);
+
+    private static LocalRun Open(string directory, bool resumed)
     {
         var meta = MetaYaml.Read(Path.Combine(directory, "meta.yaml"));
         return new LocalRun(
             directory, meta["experiment_id"]!, meta["run_id"]!, meta.GetValueOrDefault("run_name") ?? "", meta.GetValueOrDefault("user_id") ?? "",
-            long.Parse(meta.GetValueOrDefault("start_time") ?? "0", CultureInfo.InvariantCulture), meta.GetValueOrDefault("artifact_uri") ?? "");
+            long.Parse(meta.GetValueOrDefault("start_time") ?? "0", CultureInfo.InvariantCulture), meta.GetValueOrDefault("artifact_uri") ?? "", resumed);
     }
 
     /// <summary>The run's directory.</summary>
@@ -92,17 +102,41 @@ public sealed class LocalRun
         }
     }
 
-    /// <summary>Appends metric values, each as a line <c>timestamp value step</c>.</summary>
+    /// <summary>
+    /// Records metric values at <paramref name="step"/>, each as a line <c>timestamp value step</c>. A metric is keyed by
+    /// (run, key, step): a step the key's file already holds is replaced, never duplicated. In a run reopened by a
+    /// resume, the first value of each key drops every line of that key at <paramref name="step"/> or later: those steps
+    /// were logged after the checkpoint the stage resumed from and are about to be replayed. Appending costs one write;
+    /// only a replayed step rewrites the file (atomically).
+    /// </summary>
     public void LogMetrics(long step, long timestampMs, IEnumerable<KeyValuePair<string, double>> metrics)
     {
         lock (_lock)
         {
             foreach (var (key, value) in metrics)
             {
-                var line = string.Create(CultureInfo.InvariantCulture, $"{timestampMs} {FormatValue(value)} {step}\n");
-                using var stream = new FileStream(Resource("metrics", key), FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+                var file = Resource("metrics", key);
+                if (!_steps.TryGetValue(key, out var steps))
+                {
+                    // First write of this key by this object: learn the file's steps (and drop a line cut short by a kill).
+                    var cut = false;
+                    var lines = File.Exists(file) ? MetricFile.Read(file, out cut) : [];
+                    var keep = lines.Where(p => _resumed ? p.Step < step : p.Step != step).ToList();
+                    if (keep.Count != lines.Count || cut)
+                    {
+                        MetricFile.Rewrite(file, keep, Directory);
+                    }
+                    _steps[key] = steps = [.. keep.Select(p => p.Step)];
+                }
+                else if (steps.Contains(step))
+                {
+                    MetricFile.Rewrite(file, [.. MetricFile.Read(file, out _).Where(p => p.Step != step)], Directory);
+                }
+                var line = MetricFile.Line(new MetricPoint(timestampMs, value, step));
+                using var stream = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
                 stream.Write(Encoding.UTF8.GetBytes(line));
                 stream.Flush();
+                steps.Add(step);
             }
         }
     }

@@ -20,28 +20,13 @@ public static class LocalRunReader
             Params = ReadValues(Path.Combine(runDirectory, "params")),
             Tags = ReadValues(Path.Combine(runDirectory, "tags")),
             Metrics = Files(Path.Combine(runDirectory, "metrics")).ToDictionary(
-                f => f.Key, f => (IReadOnlyList<MetricPoint>)ReadMetricLines(f.Value).ToList(), StringComparer.Ordinal),
+                f => f.Key, f => (IReadOnlyList<MetricPoint>)ReadMetric(f.Value), StringComparer.Ordinal),
         };
     }
 
-    /// <summary>The complete lines of a metric file.</summary>
-    public static IEnumerable<MetricPoint> ReadMetricLines(string file)
-    {
-        var text = ReadShared(file);
-        var complete = text.LastIndexOf('\n');
-        if (complete < 0)
-        {
-            yield break;
-        }
-        foreach (var line in text[..complete].Split('\n'))
-        {
-            var parts = line.Split(' ');
-            yield return new MetricPoint(
-                long.Parse(parts[0], CultureInfo.InvariantCulture),
-                ParseValue(parts[1]),
-                parts.Length > 2 ? long.Parse(parts[2], CultureInfo.InvariantCulture) : 0);
-        }
-    }
+    /// <summary>A metric file's values, one per step (the last logged: a replayed step replaces), in step order.
+    /// A line cut short by a kill is ignored.</summary>
+    public static List<MetricPoint> ReadMetric(string file) => MetricFile.LastPerStep(MetricFile.Read(file, out _));
 
     /// <summary>Parses a value as written by MLflow (<c>nan</c>, <c>inf</c>, <c>-inf</c> or a number).</summary>
     public static double ParseValue(string text) => text.ToLowerInvariant() switch
@@ -63,10 +48,5 @@ public static class LocalRunReader
     private static Dictionary<string, string> ReadValues(string directory) =>
         Files(directory).ToDictionary(f => f.Key, f => ReadShared(f.Value), StringComparer.Ordinal);
 
-    private static string ReadShared(string file)
-    {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string ReadShared(string file) => MetricFile.ReadShared(file);
 }

@@ -69,26 +69,71 @@ public sealed class MlflowFileStore
         return null;
     }
 
-    /// <summary>Creates a RUNNING run; tags are written before this returns.</summary>
+    /// <summary>Where runs are assembled before they appear in their experiment (a dot folder: not an experiment).</summary>
+    public const string StagingFolder = ".tbrmflow-staging";
+
+    /// <summary>
+    /// Creates a RUNNING run; tags are written before this returns. All or nothing: the run is assembled (meta.yaml,
+    /// tags, folders) under <see cref="StagingFolder"/> and renamed into its experiment, so a full disk or a read-only
+    /// store leaves no run directory without meta.yaml behind (the staging copy is removed; one left by a kill is
+    /// removed by <see cref="MlflowRepair"/>).
+    /// </summary>
     public LocalRun CreateRun(string experimentId, string runName, string userId, long startTimeMs, IReadOnlyDictionary<string, string> tags)
     {
         var runId = Guid.NewGuid().ToString("n");
         var dir = Path.Combine(Root, experimentId, runId);
-        lock (_lock)
+        var staging = Path.Combine(Root, StagingFolder, runId);
+        var artifactUri = new Uri(Path.Combine(dir, "artifacts")).AbsoluteUri;
+        try
         {
-            Directory.CreateDirectory(Path.Combine(dir, "metrics"));
-            Directory.CreateDirectory(Path.Combine(dir, "params"));
-            Directory.CreateDirectory(Path.Combine(dir, "tags"));
-            Directory.CreateDirectory(Path.Combine(dir, "artifacts"));
+            foreach (var sub in (string[])["metrics", "params", "tags", "artifacts"])
+            {
+                Directory.CreateDirectory(Path.Combine(staging, sub));
+            }
+            var draft = new LocalRun(staging, experimentId, runId, runName, userId, startTimeMs, artifactUri);
+            draft.WriteMeta();
+            draft.SetTag(MlflowTags.RunName, runName);
+            foreach (var (key, value) in tags)
+            {
+                draft.SetTag(key, value);
+            }
+            Directory.Move(staging, dir);
+            TryRemoveEmptyStaging();
         }
-        var run = new LocalRun(dir, experimentId, runId, runName, userId, startTimeMs, new Uri(Path.Combine(dir, "artifacts")).AbsoluteUri);
-        run.WriteMeta();
-        run.SetTag(MlflowTags.RunName, runName);
-        foreach (var (key, value) in tags)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            run.SetTag(key, value);
+            TryDelete(staging);
+            throw;
         }
-        return run;
+        return new LocalRun(dir, experimentId, runId, runName, userId, startTimeMs, artifactUri);
+    }
+
+    /// <summary>MLflow would list a leftover staging folder as a malformed experiment: it only exists while a run is made.</summary>
+    internal void TryRemoveEmptyStaging()
+    {
+        try
+        {
+            Directory.Delete(Path.Combine(Root, StagingFolder), recursive: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // another run is being made (not empty), or it is already gone
+        }
+    }
+
+    internal static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // a read-only store keeps it: MlflowRepair removes it later
+        }
     }
 
     /// <summary>Every run directory of every active experiment.</summary>

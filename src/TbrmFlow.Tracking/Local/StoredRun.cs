@@ -27,6 +27,6 @@ public sealed record StoredRun
     /// <summary>Tags.</summary>
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
 
-    /// <summary>Every logged value of every metric, in logging order.</summary>
+    /// <summary>Every metric's values: one per step (the last logged), in step order.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<MetricPoint>> Metrics { get; init; }
 }

@@ -8,7 +8,8 @@ namespace TbrmFlow.Tracking.Sync;
 /// Sends local runs to an MLflow server, idempotently: what the server has is recorded per run
 /// (<see cref="SyncState"/>) after each request, and an answer lost in a crash is reconciled by
 /// looking at the server (runs/search by <c>tbrmflow.local_run_id</c>, metrics/get-history) before
-/// anything is sent again. Re-running never duplicates params or metric values.
+/// anything is sent again. Re-running never duplicates params or metric values: each metric (key, step) is sent once,
+/// also after a resume replayed steps the server already has.
 /// </summary>
 /// <param name="store">The local store.</param>
 /// <param name="client">The server's REST API.</param>
@@ -40,7 +41,7 @@ public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient clie
         var state = SyncState.Load(runDirectory, Server);
         return state.RemoteRunId is not null && !state.InFlight
             && run.Params.Keys.All(state.Params.Contains)
-            && run.Metrics.All(m => state.MetricLines.GetValueOrDefault(m.Key) >= m.Value.Count)
+            && run.Metrics.All(m => !state.Unsent(m.Key, m.Value).Any())
             && (run.Status == MlflowRunStatus.Running || state.StatusSent == run.Status);
     }
 
@@ -71,16 +72,16 @@ public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient clie
         var parameters = run.Params.Where(p => !state.Params.Contains(p.Key)).ToList();
         var newTags = tags.Where(t => state.Tags.GetValueOrDefault(t.Key) != t.Value).ToList();
         var metrics = run.Metrics
-            .SelectMany(m => m.Value.Skip(state.MetricLines.GetValueOrDefault(m.Key)).Select(p => KeyValuePair.Create(m.Key, p)))
+            .SelectMany(m => state.Unsent(m.Key, m.Value).Select(p => KeyValuePair.Create(m.Key, p)))
             .ToList();
         foreach (var batch in LogBatch.Split(metrics, parameters, newTags))
         {
             state.InFlight = true;
             state.Save(runDirectory, Server);
             await client.LogBatchAsync(runId, batch, ct);
-            foreach (var (key, _) in batch.Metrics)
+            foreach (var (key, point) in batch.Metrics)
             {
-                state.MetricLines[key] = state.MetricLines.GetValueOrDefault(key) + 1;
+                state.MetricSteps[key] = Math.Max(state.MetricSteps.GetValueOrDefault(key, long.MinValue), point.Step);
             }
             state.Params.UnionWith(batch.Params.Select(p => p.Key));
             foreach (var (key, value) in batch.Tags)
@@ -168,22 +169,21 @@ public sealed class RunSynchronizer(MlflowFileStore store, MlflowRestClient clie
         return tags;
     }
 
+    /// <summary>A batch may have reached the server without its answer reaching us: the server's history says which
+    /// steps it has (its highest step per key is what the state would have recorded).</summary>
     private async Task ReconcileMetricsAsync(string runDirectory, StoredRun run, SyncState state, CancellationToken ct)
     {
         foreach (var (key, points) in run.Metrics)
         {
-            var sent = state.MetricLines.GetValueOrDefault(key);
-            if (sent >= points.Count)
+            if (!state.Unsent(key, points).Any())
             {
                 continue;
             }
-            var remote = (await client.GetMetricHistoryAsync(state.RemoteRunId!, key, ct))
-                .Select(p => (p.Timestamp, p.Step, Value: LocalRun.FormatValue(p.Value))).ToHashSet();
-            while (sent < points.Count && remote.Contains((points[sent].Timestamp, points[sent].Step, LocalRun.FormatValue(points[sent].Value))))
+            var remote = await client.GetMetricHistoryAsync(state.RemoteRunId!, key, ct);
+            if (remote.Count > 0)
             {
-                sent++;
+                state.MetricSteps[key] = Math.Max(state.MetricSteps.GetValueOrDefault(key, long.MinValue), remote.Max(p => p.Step));
             }
-            state.MetricLines[key] = sent;
         }
         state.InFlight = false;
         state.Save(runDirectory, Server);

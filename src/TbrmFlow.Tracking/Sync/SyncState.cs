@@ -37,7 +37,13 @@ public sealed class SyncState
     /// <summary>Tags the server has, with their values.</summary>
     public Dictionary<string, string> Tags { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Per metric key: how many lines of the local file the server has.</summary>
+    /// <summary>Per metric key: the highest step the server has. A metric is keyed by (run, key, step) and MLflow's
+    /// log-batch cannot replace a point (the same step again adds a second one), so steps at or below it are never
+    /// sent again, also when a resume replays them locally.</summary>
+    public Dictionary<string, long> MetricSteps { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Written by versions before <see cref="MetricSteps"/>: per metric key, how many lines of the local file
+    /// the server has. Converted to steps when the state is loaded, then empty.</summary>
     public Dictionary<string, int> MetricLines { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Uploaded artifacts: relative path to size and last write time.</summary>
@@ -54,10 +60,26 @@ public sealed class SyncState
     public static SyncState Load(string runDirectory, Uri server)
     {
         var path = PathFor(runDirectory, server);
-        return File.Exists(path)
+        var state = File.Exists(path)
             ? JsonSerializer.Deserialize<SyncState>(File.ReadAllText(path), Json) ?? new SyncState { Server = server.AbsoluteUri }
             : new SyncState { Server = server.AbsoluteUri };
+        foreach (var (key, lines) in state.MetricLines)
+        {
+            // The old state counted lines of the file as it was: the highest step among them is what the server has.
+            var file = Path.Combine(runDirectory, "metrics", key);
+            var sent = File.Exists(file) ? MetricFile.Read(file, out _).Take(lines).ToList() : [];
+            if (sent.Count > 0)
+            {
+                state.MetricSteps[key] = Math.Max(state.MetricSteps.GetValueOrDefault(key, long.MinValue), sent.Max(p => p.Step));
+            }
+        }
+        state.MetricLines.Clear();
+        return state;
     }
+
+    /// <summary>The points of <paramref name="points"/> (one per step, in step order) that the server lacks.</summary>
+    public IEnumerable<MetricPoint> Unsent(string key, IEnumerable<MetricPoint> points) =>
+        MetricSteps.TryGetValue(key, out var sent) ? points.Where(p => p.Step > sent) : points;
 
     /// <summary>Saves the state atomically.</summary>
     public void Save(string runDirectory, Uri server)
