@@ -21,8 +21,8 @@ public sealed class ArithmeticHandler(IActivityContextAccessor context) : IReque
         var problems = Generate(request);
         var origin = string.Create(CultureInfo.InvariantCulture,
             $"data.arithmetic digits={request.Digits} operations={request.Operations} operators={request.Operators} chain_of_thought={request.ChainOfThought} step_noise={request.StepNoise} style={request.Style} seed={request.Seed}");
-        var train = await Commit(ctx, problems.Take(request.TrainSize), origin + " split=train", cancellationToken);
-        var test = await Commit(ctx, problems.Skip(request.TrainSize), origin + " split=test", cancellationToken);
+        var train = await PromptSetFiles.CommitAsync(ctx.Artifacts, problems.Take(request.TrainSize), origin + " split=train", cancellationToken);
+        var test = await PromptSetFiles.CommitAsync(ctx.Artifacts, problems.Skip(request.TrainSize), origin + " split=test", cancellationToken);
         ctx.LogMetrics(0, new Dictionary<string, double> { ["data/train_size"] = request.TrainSize, ["data/test_size"] = request.TestSize });
         return new ArithmeticResult { Train = train, Test = test };
     }
@@ -117,13 +117,5 @@ public sealed class ArithmeticHandler(IActivityContextAccessor context) : IReque
         {
             throw new ArgumentException($"train_size and test_size must be >= 0, got {r.TrainSize} and {r.TestSize}");
         }
-    }
-
-    private static async Task<PromptSet> Commit(IActivityContext ctx, IEnumerable<Problem> problems, string origin, CancellationToken ct)
-    {
-        var staging = ctx.Artifacts.CreateStaging();
-        PromptSetFiles.Write(staging, problems, origin);
-        var stored = await ctx.Artifacts.CommitAsync(ArtifactKind.PromptSet, staging, ct);
-        return new PromptSet(stored.Path, stored.Hash);
     }
 }

@@ -85,8 +85,8 @@ public sealed partial class LoadHandler(IActivityContextAccessor context) : IReq
         random.Shuffle(shuffled);
         var testIds = shuffled.Take(testCount).ToHashSet();
         var origin = $"data.load {path} answer_from={request.AnswerFrom} seed={request.Seed}";
-        var train = await Commit(ctx, problems.Where((_, j) => !testIds.Contains(j)), origin + " split=train", cancellationToken);
-        var test = await Commit(ctx, problems.Where((_, j) => testIds.Contains(j)), origin + " split=test", cancellationToken);
+        var train = await PromptSetFiles.CommitAsync(ctx.Artifacts, problems.Where((_, j) => !testIds.Contains(j)), origin + " split=train", cancellationToken);
+        var test = await PromptSetFiles.CommitAsync(ctx.Artifacts, problems.Where((_, j) => testIds.Contains(j)), origin + " split=test", cancellationToken);
         ctx.LogMetrics(0, new Dictionary<string, double>
         {
             ["data/rows"] = rows.Count,
@@ -107,14 +107,6 @@ public sealed partial class LoadHandler(IActivityContextAccessor context) : IReq
     {
         var at = text.LastIndexOf("####", StringComparison.Ordinal);
         return at < 0 ? (null, text) : (text[(at + 4)..].Trim().Replace(",", string.Empty, StringComparison.Ordinal), text[..at].TrimEnd());
-    }
-
-    private static async Task<PromptSet> Commit(IActivityContext ctx, IEnumerable<Problem> problems, string origin, CancellationToken ct)
-    {
-        var staging = ctx.Artifacts.CreateStaging();
-        PromptSetFiles.Write(staging, problems, origin);
-        var stored = await ctx.Artifacts.CommitAsync(ArtifactKind.PromptSet, staging, ct);
-        return new PromptSet(stored.Path, stored.Hash);
     }
 
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]

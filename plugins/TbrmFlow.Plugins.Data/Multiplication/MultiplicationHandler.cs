@@ -21,8 +21,8 @@ public sealed class MultiplicationHandler(IActivityContextAccessor context) : IR
         var problems = Generate(request);
         var origin = string.Create(CultureInfo.InvariantCulture,
             $"data.multiplication digits_a={request.DigitsA} digits_b={request.DigitsB} step_noise={request.StepNoise} seed={request.Seed}");
-        var train = await Commit(ctx, problems.Take(request.TrainSize), origin + " split=train", cancellationToken);
-        var test = await Commit(ctx, problems.Skip(request.TrainSize), origin + " split=test", cancellationToken);
+        var train = await PromptSetFiles.CommitAsync(ctx.Artifacts, problems.Take(request.TrainSize), origin + " split=train", cancellationToken);
+        var test = await PromptSetFiles.CommitAsync(ctx.Artifacts, problems.Skip(request.TrainSize), origin + " split=test", cancellationToken);
         var lengths = problems.Select(p => p.Solution!.Length).ToArray();
         var noisy = problems.Take(request.TrainSize).Count(p => p.Meta?["noisy"]?.GetValue<bool>() == true);
         ctx.LogMetrics(0, new Dictionary<string, double>
@@ -101,13 +101,5 @@ public sealed class MultiplicationHandler(IActivityContextAccessor context) : IR
         {
             throw new ArgumentException($"train_size and test_size must be >= 0, got {r.TrainSize} and {r.TestSize}");
         }
-    }
-
-    private static async Task<PromptSet> Commit(IActivityContext ctx, IEnumerable<Problem> problems, string origin, CancellationToken ct)
-    {
-        var staging = ctx.Artifacts.CreateStaging();
-        PromptSetFiles.Write(staging, problems, origin);
-        var stored = await ctx.Artifacts.CommitAsync(ArtifactKind.PromptSet, staging, ct);
-        return new PromptSet(stored.Path, stored.Hash);
     }
 }

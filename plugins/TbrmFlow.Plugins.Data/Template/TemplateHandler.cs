@@ -24,9 +24,7 @@ public sealed class TemplateHandler(IActivityContextAccessor context) : IRequest
             meta["raw_question"] = p.Question;
             return p with { Question = PromptTemplates.Apply(template, p.Question), Meta = meta };
         });
-        var staging = ctx.Artifacts.CreateStaging();
-        PromptSetFiles.Write(staging, problems, $"data.template {(request.TemplateText is null ? request.Template : "custom")} of {request.Problems.Path}");
-        var stored = await ctx.Artifacts.CommitAsync(ArtifactKind.PromptSet, staging, cancellationToken);
-        return new TemplateResult { Problems = new PromptSet(stored.Path, stored.Hash) };
+        var origin = $"data.template {(request.TemplateText is null ? request.Template : "custom")} of {request.Problems.Path}";
+        return new TemplateResult { Problems = await PromptSetFiles.CommitAsync(ctx.Artifacts, problems, origin, cancellationToken) };
     }
 }

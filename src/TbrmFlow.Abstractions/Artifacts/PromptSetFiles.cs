@@ -34,6 +34,16 @@ public static class PromptSetFiles
         File.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(manifest, JsonLines.Options));
     }
 
+    /// <summary>Writes problems and a manifest into a staging directory of <paramref name="store"/> and commits it as a PromptSet.</summary>
+    public static async Task<PromptSet> CommitAsync(IArtifactStore store, IEnumerable<Problem> problems, string origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var staging = store.CreateStaging();
+        Write(staging, problems, origin);
+        var stored = await store.CommitAsync(ArtifactKind.PromptSet, staging, cancellationToken);
+        return new PromptSet(stored.Path, stored.Hash);
+    }
+
     /// <summary>Reads every problem of a PromptSet directory or a <c>.jsonl</c> file.</summary>
     /// <exception cref="InvalidDataException">Naming the file and line of a malformed record.</exception>
     public static IReadOnlyList<Problem> Read(string path)
