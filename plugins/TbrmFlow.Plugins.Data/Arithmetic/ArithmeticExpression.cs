@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using TbrmFlow.Plugins.Eval.Answers;
 
 namespace TbrmFlow.Plugins.Data.Arithmetic;
 
@@ -77,21 +78,8 @@ public sealed record ArithmeticExpression(IReadOnlyList<long> Operands, IReadOnl
     /// Column addition of non-negative numbers that forgets every carry, the leftmost column written in full:
     /// 102+78 -> 1 | 0+7 | (2+8) mod 10 = 170 (true 180); 57+68 -> 115.
     /// </summary>
-    public static BigInteger NoCarrySum(BigInteger a, BigInteger b)
-    {
-        var x = a.ToString(CultureInfo.InvariantCulture);
-        var y = b.ToString(CultureInfo.InvariantCulture);
-        var width = Math.Max(x.Length, y.Length);
-        x = x.PadLeft(width, '0');
-        y = y.PadLeft(width, '0');
-        var sb = new StringBuilder();
-        for (var i = 0; i < width; i++)
-        {
-            var sum = (x[i] - '0') + (y[i] - '0');
-            sb.Append(i == 0 ? sum : sum % 10);
-        }
-        return BigInteger.Parse(sb.ToString(), CultureInfo.InvariantCulture);
-    }
+    public static BigInteger NoCarrySum(BigInteger a, BigInteger b) =>
+        BigInteger.Parse(NoCarry.Sum(a.ToString(CultureInfo.InvariantCulture), b.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
     private static string Step(BigInteger a, char op, BigInteger b, BigInteger result) =>
         string.Create(CultureInfo.InvariantCulture, $"{a}{op}{b}={result}");

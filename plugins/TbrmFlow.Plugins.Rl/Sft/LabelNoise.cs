@@ -28,8 +28,8 @@ public static partial class LabelNoise
             : throw new ArgumentException($"noise_rule '{name}' is not one of: {string.Join(", ", Rules.Keys)}");
 
     /// <summary>
-    /// Column addition that forgets every carry, writing the leftmost column in full:
-    /// 57+68 -> 5+6 | (7+8) mod 10 = "115" (correct: 125). Null for a question not of the form a+b=.
+    /// <see cref="Eval.Answers.NoCarry.Sum"/> of a question of the form a+b= (57+68 -> "115"; correct 125); null for
+    /// any other question.
     /// </summary>
     public static string? NoCarry(string question, string answer)
     {
@@ -38,19 +38,7 @@ public static partial class LabelNoise
         {
             return null;
         }
-        var a = match.Groups[1].Value;
-        var b = match.Groups[2].Value;
-        var width = Math.Max(a.Length, b.Length);
-        a = a.PadLeft(width, '0');
-        b = b.PadLeft(width, '0');
-        var columns = new string[width];
-        for (var i = 0; i < width; i++)
-        {
-            var sum = (a[i] - '0') + (b[i] - '0');
-            columns[i] = i == 0 ? sum.ToString(CultureInfo.InvariantCulture) : (sum % 10).ToString(CultureInfo.InvariantCulture);
-        }
-        var text = string.Concat(columns).TrimStart('0');
-        return text.Length == 0 ? "0" : text;
+        return Eval.Answers.NoCarry.Sum(match.Groups[1].Value, match.Groups[2].Value);
     }
 
     /// <summary>The integer answer plus one; null for a non-integer answer.</summary>
