@@ -94,18 +94,7 @@ public sealed partial class WorkflowLibrary(ServerOptions options, ActivityCatal
     /// <exception cref="InvalidInputException">The name is not allowed.</exception>
     public async Task WriteAsync(string name, string yaml, CancellationToken ct)
     {
-        var path = PathOf(name);
-        System.IO.Directory.CreateDirectory(Directory);
-        var temp = Path.Combine(Directory, $".{name}.{Guid.NewGuid():n}.tmp");
-        try
-        {
-            await File.WriteAllTextAsync(temp, yaml, ct);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        await WriteAtomicAsync(PathOf(name), yaml, ct);
     }
 
     /// <summary>Deletes <paramref name="name"/> and its layout sidecar; false when there was no such file.</summary>
@@ -230,11 +219,18 @@ public sealed partial class WorkflowLibrary(ServerOptions options, ActivityCatal
             File.Delete(path);
             return;
         }
+        await WriteAtomicAsync(path, json, ct);
+    }
+
+    /// <summary>Writes a temporary file beside <paramref name="path"/> in the library's folder, then renames it over
+    /// the target, so readers never see half a file.</summary>
+    private async Task WriteAtomicAsync(string path, string text, CancellationToken ct)
+    {
         System.IO.Directory.CreateDirectory(Directory);
-        var temp = Path.Combine(Directory, $".{name}.layout.{Guid.NewGuid():n}.tmp");
+        var temp = Path.Combine(Directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():n}.tmp");
         try
         {
-            await File.WriteAllTextAsync(temp, json, ct);
+            await File.WriteAllTextAsync(temp, text, ct);
             File.Move(temp, path, overwrite: true);
         }
         finally
