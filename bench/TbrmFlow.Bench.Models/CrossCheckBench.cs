@@ -48,6 +48,13 @@ internal static class CrossCheckBench
             Console.WriteLine($"crosscheck: files written to {root}; install python3-torch and run /usr/bin/python3 {script} {root}");
             return;
         }
+        Console.WriteLine($"crosscheck: python exited with {RunPython(script, root)}");
+    }
+
+    /// <summary>Runs a bench/pytorch script on the files in <paramref name="root"/> with Debian's python3, libtorch's
+    /// thread count of this process and one OpenBLAS thread; returns its exit code.</summary>
+    internal static int RunPython(string script, string root)
+    {
         var info = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false };
         info.ArgumentList.Add(script);
         info.ArgumentList.Add(root);
@@ -55,7 +62,7 @@ internal static class CrossCheckBench
         info.Environment["TORCH_THREADS"] = get_num_threads().ToString();
         using var process = Process.Start(info)!;
         process.WaitForExit();
-        Console.WriteLine($"crosscheck: python exited with {process.ExitCode}");
+        return process.ExitCode;
     }
 
     private static void WriteBatch(string root, string family, CausalLM model, ITokenizer tokenizer)

@@ -40,16 +40,10 @@ internal static class VsPyTorchBench
         TbrmStep(root, policy.Model, reference.Model, label);
         Generation(root, policy.Model, tokenizer, label);
         var script = Path.Combine(CrossCheckBench.FindRepositoryRoot(), "bench", "pytorch", "vs_pytorch.py");
-        var info = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false };
-        info.ArgumentList.Add(script);
-        info.ArgumentList.Add(root);
-        info.Environment["OPENBLAS_NUM_THREADS"] = "1";
-        info.Environment["TORCH_THREADS"] = get_num_threads().ToString();
-        using var process = Process.Start(info)!;
-        process.WaitForExit();
-        if (process.ExitCode != 0)
+        var exitCode = CrossCheckBench.RunPython(script, root);
+        if (exitCode != 0)
         {
-            Console.WriteLine($"vs-pytorch: python exited with {process.ExitCode} (files in {root})");
+            Console.WriteLine($"vs-pytorch: python exited with {exitCode} (files in {root})");
         }
     }
 
