@@ -79,16 +79,10 @@ public sealed record WriteFault(WriteFaultKind Kind, string Path)
 public sealed class WriteFaultLatch : IDisposable
 {
     private readonly CancellationTokenSource _stop;
-    private readonly Action<WriteFault>? _onFirst;
     private WriteFault? _fault;
 
-    /// <summary>Follows <paramref name="cancellation"/> (the user's Ctrl+C) as well; <paramref name="onFirst"/> is called
-    /// once, with the first fault, before the run is stopped (e.g. to free reserved space for the last records).</summary>
-    public WriteFaultLatch(CancellationToken cancellation, Action<WriteFault>? onFirst = null)
-    {
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        _onFirst = onFirst;
-    }
+    /// <summary>Follows <paramref name="cancellation"/> (the user's Ctrl+C) as well.</summary>
+    public WriteFaultLatch(CancellationToken cancellation) => _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
 
     /// <summary>Cancelled by the user or by a write fault.</summary>
     public CancellationToken Token => _stop.Token;
@@ -106,7 +100,6 @@ public sealed class WriteFaultLatch : IDisposable
         }
         if (Interlocked.CompareExchange(ref _fault, fault, null) is null)
         {
-            _onFirst?.Invoke(fault);
             try
             {
                 _stop.Cancel();

@@ -20,8 +20,10 @@ internal static class WriteFaults
     public static WriteFaultLatch Watch(RunStore store, CancellationToken cancellation)
     {
         EnsureReserve(store.Path);
-        // The reserve goes at the first fault, so that the stages finishing after it can record that they failed.
-        var latch = new WriteFaultLatch(cancellation, _ => TryDelete(ReservePath(store.Path)));
+        // The reserve stays until End: freed at the first fault, it was taken by whatever wrote next (a stage's late
+        // save, an observer's files) and End could then not record the run (CI saw that once). Saves that fail in
+        // between are dropped; End rewrites every record they would have changed.
+        var latch = new WriteFaultLatch(cancellation);
         store.WriteFailed += e => latch.Report(e, store.Path);
         return latch;
     }
@@ -51,6 +53,9 @@ internal static class WriteFaults
     public static RunResult End(RunState state, RunRecord record, RunInfo info, WriteFault fault)
     {
         TryDelete(ReservePath(state.Store.Path));
+        // Saves queued before the fault (a stage's large outputs, say) would fail again in the batch that records the
+        // end, even with the reserve freed: they are let go first, so the end's own records are written alone.
+        TryFlush(state.Store);
         var message = fault.Message;
         var now = DateTime.UtcNow;
         var results = state.Results();
@@ -59,7 +64,6 @@ internal static class WriteFaults
             // Stopped by the fault, not by the user: they failed. Told again now that there is room: their MLflow runs
             // may not have been finished while the disk was full.
             results[id] = result.Status == StageStatus.Failed ? result : result with { Status = StageStatus.Failed, Error = message };
-            state.Observer.StageFinished(id, results[id]);
         }
         // Not through Lifecycle.Move: a stage the fault cancelled is corrected to failed (the fault, not the user, stopped it).
         record.Status = RunStatus.Failed;
@@ -71,7 +75,8 @@ internal static class WriteFaults
             foreach (var stage in state.Store.GetStages(record.Id).Where(s => s.Status is StageStatus.Running or StageStatus.Cancelled))
             {
                 stage.Status = StageStatus.Failed;
-                stage.Error = message;
+                // A stage that failed on its own while the disk was full keeps its own error.
+                stage.Error = results.TryGetValue(stage.InstanceId, out var own) && own.Error is { } error ? error : message;
                 stage.FinishedAt ??= now;
                 state.Store.SaveStage(stage);
             }
@@ -89,6 +94,11 @@ internal static class WriteFaults
         {
             recorded = false; // nothing can be written (a read-only store): the run's dead process tells resume the rest
         }
+        // The store first: the observers' files (MLflow's many small ones, logs) would otherwise take the reserve.
+        foreach (var (id, result) in results.Where(r => r.Value.Status == StageStatus.Failed))
+        {
+            state.Observer.StageFinished(id, result);
+        }
         var final = new RunResult
         {
             RunId = record.Id,
@@ -98,6 +108,18 @@ internal static class WriteFaults
         };
         state.Observer.RunFinished(info, final);
         return final;
+    }
+
+    private static void TryFlush(IRunStore store)
+    {
+        try
+        {
+            store.Flush();
+        }
+        catch (Exception e) when (WriteFault.Of(e) is not null)
+        {
+            // the batch is dropped; what it held is written again below (the run, its stages and attempts as failed)
+        }
     }
 
     private static void TryDelete(string path)
