@@ -48,7 +48,7 @@ public sealed class StageJob(ClusterWorker worker)
         using (lease)
         {
             worker.Log($"{runId} {instanceId}: started{(lease.Devices.Count > 0 ? $" on gpu {string.Join(",", lease.Devices)}" : "")}");
-            var settings = new StageInstanceSettings { Artifacts = worker.Artifacts, Devices = lease.Devices, Worker = worker.Name, LostAttempts = lost };
+            var settings = new StageInstanceSettings { Artifacts = worker.Artifacts, Devices = lease.Devices, Attempts = new WorkerAttempts(worker.Name, lost) };
             try
             {
                 result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, observer, watch.Token);

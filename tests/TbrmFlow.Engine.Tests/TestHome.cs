@@ -28,6 +28,9 @@ public sealed class TestHome : IDisposable
 
     public WorkflowRunner Runner => EngineHost.Runner(_services);
 
+    /// <summary>Runs one stage instance of a stored run, as cluster workers do.</summary>
+    public StageInstanceRunner InstanceRunner => _services.GetRequiredService<StageInstanceRunner>();
+
     public string File(string name) => Path.Combine(Directory, name);
 
     public Task<RunResult> RunAsync(string yaml, IRunObserver? observer = null, Dictionary<string, JsonNode?>? overrides = null, CancellationToken ct = default) =>

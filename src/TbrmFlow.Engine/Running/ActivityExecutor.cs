@@ -62,7 +62,7 @@ internal static class ActivityExecutor
         var stateDirectory = run.StateDirectory(fullId);
         Directory.CreateDirectory(stateDirectory);
         StageResult? last = null;
-        var first = run.CountEarlierAttempts ? record.Attempts - run.LostAttempts.GetValueOrDefault(fullId) + 1 : 1;
+        var first = run.Attempts.NextInBudget(record);
         if (first > stage.Retry.Attempts)
         {
             last = StageResults.NotRun(StageStatus.Failed, $"all {stage.Retry.Attempts} attempt(s) used up") with { Attempts = record.Attempts };
@@ -127,7 +127,8 @@ internal static class ActivityExecutor
             }
         }
         record.Attempts++;
-        var attempt = new AttemptRecord { RunId = run.RunId, InstanceId = fullId, Number = record.Attempts, Status = StageStatus.Running, StartedAt = DateTime.UtcNow, Worker = run.Worker };
+        var attempt = new AttemptRecord { RunId = run.RunId, InstanceId = fullId, Number = record.Attempts, Status = StageStatus.Running, StartedAt = DateTime.UtcNow };
+        run.Attempts.Stamp(attempt);
         run.Store.SaveAttempt(attempt);
         run.Store.SaveStage(record);
         var context = new StageContext(run.RunId, fullId, record.Attempts, stateDirectory, run.Artifacts, run.Observer) { Devices = gpu ? run.Devices : [] };

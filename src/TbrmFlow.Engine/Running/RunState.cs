@@ -29,20 +29,11 @@ internal sealed class RunState(
     /// <summary>GPU devices assigned to this process's stages (cluster workers), or empty.</summary>
     public IReadOnlyList<int> Devices { get; init; } = [];
 
-    /// <summary>
-    /// True in cluster mode: attempt numbers and the retry budget continue from the stored record
-    /// (a job re-delivered after its worker died is not a fresh stage).
-    /// </summary>
-    public bool CountEarlierAttempts { get; init; }
-
-    /// <summary>Per instance id: earlier attempts lost with their worker, which do not use up the retry budget.</summary>
-    public IReadOnlyDictionary<string, int> LostAttempts { get; init; } = new Dictionary<string, int>();
+    /// <summary>How attempts are counted and stamped (in-process: a fresh budget per run; the cluster supplies its own).</summary>
+    public IAttemptPolicy Attempts { get; init; } = FreshAttempts.Instance;
 
     /// <summary>Stops the run at its first write fault (disk full, read-only store); null where nobody listens (cluster jobs).</summary>
     public Faults.WriteFaultLatch? Faults { get; init; }
-
-    /// <summary>Recorded on every attempt: the cluster worker running it, or null in-process.</summary>
-    public string? Worker { get; init; }
 
     /// <summary>Stage records from an earlier attempt at this run (resume), by instance id.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, StageRecord> Previous { get; init; } = new(StringComparer.Ordinal);

@@ -18,11 +18,9 @@ public sealed record StageInstanceSettings
     /// <summary>GPU devices assigned to the stage (empty: none).</summary>
     public IReadOnlyList<int> Devices { get; init; } = [];
 
-    /// <summary>Recorded on each attempt (<c>host:pid</c>).</summary>
-    public string? Worker { get; init; }
-
-    /// <summary>Per instance id (the stage and its repeat sub-stages): attempts lost with a dead worker, not charged to the retry budget.</summary>
-    public IReadOnlyDictionary<string, int> LostAttempts { get; init; } = new Dictionary<string, int>();
+    /// <summary>How the scheduler counts and stamps attempts (the cluster's: continue from the store, lost ones not
+    /// charged, each names its worker).</summary>
+    public IAttemptPolicy Attempts { get; init; } = FreshAttempts.Instance;
 }
 
 /// <summary>
@@ -37,7 +35,7 @@ public sealed class StageInstanceRunner(ISender sender, ActivityCatalog catalog,
 {
     /// <summary>
     /// Runs <paramref name="instanceId"/> of <paramref name="run"/>. Attempt numbers continue from the
-    /// store; attempts lost with a dead worker do not use up the retry budget; the state directory is
+    /// store and the retry budget is the settings' policy's; the state directory is
     /// the same on every worker, so the activity resumes from its last checkpoint.
     /// </summary>
     /// <exception cref="StageInputException">The stored workflow no longer parses or has no such instance.</exception>
@@ -55,9 +53,7 @@ public sealed class StageInstanceRunner(ISender sender, ActivityCatalog catalog,
             Slots = new SemaphoreSlim(1),
             GpuSlots = new SemaphoreSlim(1),
             Devices = settings.Devices,
-            CountEarlierAttempts = true,
-            Worker = settings.Worker,
-            LostAttempts = settings.LostAttempts,
+            Attempts = settings.Attempts,
         };
         var table = new OutputTable(null);
         foreach (var other in plan)
