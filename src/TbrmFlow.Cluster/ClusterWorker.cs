@@ -31,6 +31,10 @@ public sealed record WorkerOptions
     /// Null: stage jobs are not observed.
     /// </summary>
     public Func<RunRecord, IRunObserver>? Tracking { get; init; }
+
+    /// <summary>Where each stage's log goes (<c>RUN/INSTANCE.log</c>, as in process: HOME/logs on the shared directory, so
+    /// the server and <c>tbrmflow logs</c> read what workers wrote); null: no stage logs.</summary>
+    public string? LogDirectory { get; init; }
 }
 
 /// <summary>
@@ -53,6 +57,7 @@ public sealed class ClusterWorker : IDisposable
         Artifacts = new SharedDirectoryArtifactStore(options.ArtifactDirectory);
         RunCheckInterval = options.RunCheckInterval;
         Tracking = options.Tracking;
+        LogDirectory = options.LogDirectory;
         _log = log;
         // The first EF Core query builds the model (~2 s): pay it before taking jobs, not inside the first stage.
         _ = cluster.Store.GetStages("");
@@ -92,6 +97,16 @@ public sealed class ClusterWorker : IDisposable
 
     /// <summary>Observes stage jobs (see <see cref="WorkerOptions.Tracking"/>).</summary>
     public Func<RunRecord, IRunObserver>? Tracking { get; }
+
+    /// <summary>Where stage logs go, or null.</summary>
+    public string? LogDirectory { get; }
+
+    /// <summary>The observer of one stage job of <paramref name="run"/>: its tracking and its stage log.</summary>
+    public IRunObserver ObserverFor(RunRecord run)
+    {
+        var tracking = Tracking?.Invoke(run) ?? NullRunObserver.Instance;
+        return LogDirectory is null ? tracking : new CompositeRunObserver(tracking, new StageLogWriter(LogDirectory, runId: run.Id));
+    }
 
     /// <summary>Writes a line to the worker's log.</summary>
     public void Log(string message) => _log(message);

@@ -29,7 +29,7 @@ public sealed class StageJob(ClusterWorker worker)
             Track(RunAdvancer.Advance(cluster, runId), runId, null);
             return;
         }
-        var observer = worker.Tracking?.Invoke(run) ?? NullRunObserver.Instance;
+        var observer = worker.ObserverFor(run);
         var (_, plan) = RunPlans.Load(run);
         var stage = plan.FirstOrDefault(i => i.Id == instanceId)?.Stage;
         StageResult result;

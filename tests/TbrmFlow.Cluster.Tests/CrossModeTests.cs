@@ -86,6 +86,15 @@ public sealed class CrossModeTests : IDisposable
         }
         Assert.Equal(Attempts(store.GetAttempts(localId)), Attempts(cluster.Store.GetAttempts(clusterId)));
 
+        // Workers write each stage's log where the CLI writes it in process (HOME/logs on the shared directory), with the
+        // same lines: every instance that ran has one.
+        foreach (var id in expected.Where(e => e.Value.Attempts > 0).Select(e => e.Key))
+        {
+            var localLog = LogText(Path.Combine(_home, "local", "logs"), localId, id);
+            Assert.NotEmpty(localLog);
+            Assert.Equal(localLog, LogText(Path.Combine(_home, "shared", "logs"), clusterId, id));
+        }
+
         // The cases the rules decide, as both stores hold them.
         Assert.Equal((StageStatus.Skipped, "condition 'if' is false"), (expected["off"].Status, expected["off"].Error));
         Assert.Equal((StageStatus.Skipped, "dependency 'off' skipped"), (expected["after_off"].Status, expected["after_off"].Error));
@@ -100,6 +109,9 @@ public sealed class CrossModeTests : IDisposable
     private static Dictionary<string, Stage> Stages(IEnumerable<StageRecord> records) => records.ToDictionary(
         s => s.InstanceId,
         s => new Stage(s.StageId, s.Iteration, s.Activity, s.Status, s.Attempts, s.Error, s.OutputsJson));
+
+    private static List<string> LogText(string logs, string runId, string instanceId) =>
+        [.. StageLogFile.Read(logs, runId, instanceId).Select(l => l.Text)];
 
     private static List<(string, int, StageStatus)> Attempts(IEnumerable<AttemptRecord> attempts) =>
         [.. attempts.Select(a => (a.InstanceId, a.Number, a.Status)).Order()];

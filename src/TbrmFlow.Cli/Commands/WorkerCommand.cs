@@ -87,6 +87,7 @@ public static class WorkerCommand
                 ArtifactDirectory = Path.Combine(options.HomeDirectory, "artifacts"),
                 Name = parse.GetValue(name) ?? $"{Environment.MachineName}:{Environment.ProcessId}",
                 Tracking = run => tracking.ForStageJob(run, connection.Store),
+                LogDirectory = options.LogDirectory,
             };
             // SIGTERM/SIGINT stop the worker gracefully ourselves: the generic handler of the command line
             // gives an action 2 s before the process ends, too little to hand running stages back.

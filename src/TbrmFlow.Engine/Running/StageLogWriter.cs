@@ -8,7 +8,9 @@ namespace TbrmFlow.Engine.Running;
 /// </summary>
 /// <param name="logDirectory">The logs folder, <see cref="EngineOptions.LogDirectory"/>.</param>
 /// <param name="onLine">Called with the instance id and each line, after it is written.</param>
-public sealed class StageLogWriter(string logDirectory, Action<string, StageLogLine>? onLine = null) : IRunObserver
+/// <param name="runId">The run, when the writer sees only stage events (a cluster worker's stage job); otherwise it
+/// learns the run from <see cref="RunStarted"/>.</param>
+public sealed class StageLogWriter(string logDirectory, Action<string, StageLogLine>? onLine = null, string? runId = null) : IRunObserver
 {
     /// <summary>A stage log stops growing at this size (a line says so); the MLflow metrics keep everything numeric.</summary>
     public const long MaxFileBytes = 20 * 1024 * 1024;
@@ -19,7 +21,7 @@ public sealed class StageLogWriter(string logDirectory, Action<string, StageLogL
     private readonly StageLogLines _lines = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _sizes = new(StringComparer.Ordinal);
-    private string? _runId;
+    private string? _runId = runId;
 
     /// <summary>Errors writing the files (the run goes on; the lines still reach the callback).</summary>
     public int WriteErrors { get; private set; }
