@@ -30,21 +30,9 @@ public sealed class ClusterRunner(ClusterConnection cluster) : IWorkflowExecutor
     /// <exception cref="StageInputException">Bad parameters or a plan that cannot be made.</exception>
     public Task<string> StartAsync(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> overrides, IRunObserver? observer = null)
     {
-        var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("n")[..6];
-        var parameters = WorkflowRunner.BindParams(workflow, overrides);
-        var record = new RunRecord
-        {
-            Id = runId,
-            Workflow = workflow.Name,
-            Experiment = workflow.Experiment ?? workflow.Name,
-            SourceFile = workflow.SourceFile,
-            SourceText = workflow.SourceText ?? "",
-            ParamsJson = parameters.ToJsonString(),
-            Status = RunStatus.Running,
-            StartedAt = DateTime.UtcNow,
-            Pid = 0,
-            Tracking = Tracking,
-        };
+        var (record, _) = WorkflowRunner.NewRun(workflow, overrides);
+        var runId = record.Id;
+        record.Tracking = Tracking; // no owner process (Pid 0): workers run it
         // Plan before storing: a matrix that cannot be expanded is the caller's error, not a failed run.
         _ = RunPlans.Load(record);
         foreach (var stage in workflow.Stages.Where(s => !StageQueues.IsValidName(StageQueues.For(s))))

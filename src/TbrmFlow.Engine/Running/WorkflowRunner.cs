@@ -26,23 +26,11 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
         IRunObserver observer,
         CancellationToken cancellationToken)
     {
-        var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("n")[..6];
-        var parameters = BindParams(workflow, overrides);
+        var (record, parameters) = NewRun(workflow, overrides);
         using var store = new RunStore(options.ResolvedStorePath);
         using var faults = WriteFaults.Watch(store, cancellationToken);
-        var record = new RunRecord
-        {
-            Id = runId,
-            Workflow = workflow.Name,
-            Experiment = workflow.Experiment ?? workflow.Name,
-            SourceFile = workflow.SourceFile,
-            SourceText = workflow.SourceText ?? "",
-            ParamsJson = parameters.ToJsonString(),
-            Status = RunStatus.Running,
-            StartedAt = DateTime.UtcNow,
-        };
         RunOwner.Claim(record);
-        var state = new RunState(runId, parameters, sender, catalog, options, store, observer, faults.Token) { Faults = faults };
+        var state = new RunState(record.Id, parameters, sender, catalog, options, store, observer, faults.Token) { Faults = faults };
         var plan = RunPlanner.Plan(workflow.Stages, state.BaseScope());
         store.SaveRun(record);
         return await ExecuteAsync(workflow, record, state, plan, resumed: false);
@@ -127,6 +115,26 @@ public sealed class WorkflowRunner(ISender sender, ActivityCatalog catalog, Engi
         var final = new RunResult { RunId = record.Id, Status = status, Stages = results };
         state.Observer.RunFinished(info, final);
         return final;
+    }
+
+    /// <summary>A new run of <paramref name="workflow"/> (id <c>yyyyMMdd-HHmmss-xxxxxx</c>, running from now) and its bound
+    /// parameters: the one place runs are made, in process and on the cluster.</summary>
+    /// <exception cref="StageInputException">Unknown parameter or a value that does not fit.</exception>
+    public static (RunRecord Record, JsonObject Params) NewRun(WorkflowDefinition workflow, IReadOnlyDictionary<string, JsonNode?> overrides)
+    {
+        var parameters = BindParams(workflow, overrides);
+        var record = new RunRecord
+        {
+            Id = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("n")[..6],
+            Workflow = workflow.Name,
+            Experiment = workflow.Experiment ?? workflow.Name,
+            SourceFile = workflow.SourceFile,
+            SourceText = workflow.SourceText ?? "",
+            ParamsJson = parameters.ToJsonString(),
+            Status = RunStatus.Running,
+            StartedAt = DateTime.UtcNow,
+        };
+        return (record, parameters);
     }
 
     /// <summary>Resolves parameters: defaults, overridden by <paramref name="overrides"/>, checked against declared types and allowed values.</summary>

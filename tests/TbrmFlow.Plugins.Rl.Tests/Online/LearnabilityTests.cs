@@ -37,25 +37,11 @@ public sealed class LearnabilityTests(TinyPolicy tiny)
     public void Rule_OnAFixedBatch_LossFalls_AndEveryPolicyParameterChanges(string algorithm)
     {
         using var policy = ModelCheckpoint.Load(tiny.Policy.Path);
-        using var reference = ModelCheckpoint.Load(tiny.Policy.Path);
+        using var reference = SplitRewardBatch.FrozenReference(tiny);
         using var start = ModelCheckpoint.Load(tiny.Policy.Path);
-        foreach (var p in reference.Model.parameters())
-        {
-            p.requires_grad = false;
-        }
-        var problems = PromptSetFiles.Read(tiny.Prompts.Path).Take(16).ToList();
         using var scope = NewDisposeScope();
-        var set = RolloutSampler.Sample(policy.Model, policy.Tokenizer, problems, RewardFunctions.Get("exact"),
-            new GenerationOptions { NumSamples = 4, MaxNewTokens = 4, Seed = 5 });
-        // A reward that is a function of the response (identical responses score the same) and
-        // splits the samples: 1 when the first response token has an even id.
-        set.Batch.Rewards.copy_(set.Batch.ResponseTokens.select(1, 0).remainder(2).eq(0).to_type(ScalarType.Float32));
-        using IUpdateRule rule = algorithm switch
-        {
-            "tbrm" or "token_brm" => new TbrmRule(new TbrmOptions { Beta = 0.5 }, algorithm),
-            "grpo" => new GrpoRule(4, 0.2, 0.001),
-            _ => new PpoRule(new OnlineSetup(policy.Model, tiny.Policy.Path, CPU), new PpoSettings()),
-        };
+        var set = SplitRewardBatch.Sample(tiny, policy);
+        using var rule = SplitRewardBatch.Rule(algorithm, tiny, policy);
         // PPO's critic (backbone copy + scalar head) is trainable too: every one of its parameters must move as well.
         var criticStart = rule is PpoRule critic
             ? critic.Critic.named_parameters().Select(p => (p.name, p.parameter.detach().clone())).ToList()
@@ -106,11 +92,7 @@ public sealed class LearnabilityTests(TinyPolicy tiny)
     public void MicroBatchedStep_AccumulatesTheWholeBatchGradient(string algorithm)
     {
         var problems = PromptSetFiles.Read(tiny.Prompts.Path).Take(12).ToList();
-        using var reference = ModelCheckpoint.Load(tiny.Policy.Path);
-        foreach (var p in reference.Model.parameters())
-        {
-            p.requires_grad = false;
-        }
+        using var reference = SplitRewardBatch.FrozenReference(tiny);
         using var scope = NewDisposeScope();
         var set = RolloutSampler.Sample(reference.Model, reference.Tokenizer, problems, RewardFunctions.Get("exact"),
             new GenerationOptions { NumSamples = 4, MaxNewTokens = 4, Seed = 11 });

@@ -1,14 +1,9 @@
-using TbrmFlow.Abstractions.Artifacts;
-using TbrmFlow.Plugins.Eval.Rewards;
 using TbrmFlow.Plugins.Rl.Grpo;
-using TbrmFlow.Plugins.Rl.Losses;
 using TbrmFlow.Plugins.Rl.Online;
-using TbrmFlow.Plugins.Rl.Policy;
 using TbrmFlow.Plugins.Rl.Ppo;
 using TbrmFlow.Plugins.Rl.Tests.Support;
 using TbrmFlow.Plugins.Rl.Training;
 using TbrmFlow.Torch.Checkpoints;
-using TbrmFlow.Torch.Generation;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -98,23 +93,10 @@ public sealed class MultiUpdateTests(TinyPolicy tiny)
         out Dictionary<string, double> step, out long optimizerSteps)
     {
         using var policy = ModelCheckpoint.Load(tiny.Policy.Path);
-        using var reference = ModelCheckpoint.Load(tiny.Policy.Path);
-        foreach (var p in reference.Model.parameters())
-        {
-            p.requires_grad = false;
-        }
-        var problems = PromptSetFiles.Read(tiny.Prompts.Path).Take(16).ToList();
+        using var reference = SplitRewardBatch.FrozenReference(tiny);
         using var scope = NewDisposeScope();
-        var set = RolloutSampler.Sample(policy.Model, policy.Tokenizer, problems, RewardFunctions.Get("exact"),
-            new GenerationOptions { NumSamples = 4, MaxNewTokens = 4, Seed = 5 });
-        // A reward that is a function of the response and splits the samples: 1 when the first token has an even id.
-        set.Batch.Rewards.copy_(set.Batch.ResponseTokens.select(1, 0).remainder(2).eq(0).to_type(ScalarType.Float32));
-        using IUpdateRule rule = algorithm switch
-        {
-            "tbrm" => new TbrmRule(new TbrmOptions { Beta = 0.5 }, "tbrm"),
-            "grpo" => new GrpoRule(4, 0.2, 0.001),
-            _ => new PpoRule(new OnlineSetup(policy.Model, tiny.Policy.Path, CPU), new PpoSettings()),
-        };
+        var set = SplitRewardBatch.Sample(tiny, policy);
+        using var rule = SplitRewardBatch.Rule(algorithm, tiny, policy);
         using var optimizer = optim.AdamW(policy.Model.parameters(), learningRate);
         policy.Model.train();
         var updates = new List<Dictionary<string, Tensor>>();
