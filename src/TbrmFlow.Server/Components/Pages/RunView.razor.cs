@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Components;
 using TbrmFlow.Server.Components.Shared;
 using TbrmFlow.Server.Designer;
 using TbrmFlow.Server.Services;
-using TbrmFlow.Workflows.Model;
-using TbrmFlow.Workflows.Parsing;
 
 namespace TbrmFlow.Server.Components.Pages;
 
@@ -62,7 +60,7 @@ public sealed partial class RunView
         {
             return;
         }
-        _graph = BuildGraph(_run);
+        _graph = RunGraph.Build(_run, Catalog, Library);
         // Subscribe before reading the history; points seen twice (step, key, instance) are kept once.
         _updates = new LiveUpdates(Runs, OnEvent, TimeSpan.FromMilliseconds(400), InvokeAsync, Tick);
         try
@@ -74,22 +72,6 @@ public sealed partial class RunView
             // no history
         }
         Refresh();
-    }
-
-    private WorkflowGraph BuildGraph(RunDetailDto run)
-    {
-        // The workflow text as it ran (from the run store); the file only for records without it.
-        var text = !string.IsNullOrEmpty(run.SourceText) ? run.SourceText
-            : run.SourceFile is { } file && File.Exists(file) && WorkflowText.TryRead(file, out var fromFile, out _) ? fromFile
-            : Library.ReadOrNull(run.Summary.Workflow);
-        var parsed = text is null ? null : WorkflowParser.TryParse(text, []);
-        if (parsed is not null)
-        {
-            return WorkflowGraph.Build(parsed, Catalog);
-        }
-        // No source: one node per stage, in the order the run recorded them.
-        var stages = run.Stages.Select(s => s.StageId).Distinct().Select(id => new StageDefinition { Id = id, Uses = run.Stages.First(s => s.StageId == id).Activity }).ToList();
-        return WorkflowGraph.Build(new WorkflowDefinition { Name = run.Summary.Workflow, Stages = stages }, Catalog);
     }
 
     private bool OnEvent(RunEventDto e)
