@@ -79,7 +79,7 @@ public sealed class PostgresSchemaTests
 
         var newer = StoreSchema.Steps.Count + 1;
         Execute(db.ConnectionString, $"INSERT INTO store_schema VALUES ({newer}, now(), 'from the future')");
-        var error = Assert.Throws<InvalidOperationException>(() => new PostgresRunStore(db.ConnectionString));
+        var error = Assert.Throws<StoreVersionException>(() => new PostgresRunStore(db.ConnectionString));
         var builder = new NpgsqlConnectionStringBuilder(db.ConnectionString);
         Assert.Equal($"the run store postgresql://{builder.Host}:{builder.Port}/{builder.Database} has schema version {newer}, newer than this tbrmflow ({StoreSchema.Steps.Count}); upgrade tbrmflow", error.Message);
     }

@@ -84,7 +84,7 @@ public sealed class StoreSchemaTests : IDisposable
         Assert.True(Scalar(path, "SELECT MAX(Version) FROM schema_version") > LegacySqliteSchema.Steps.Count);
 
         Execute(path, $"INSERT INTO store_schema VALUES ({StoreSchema.Steps.Count + 1}, '2027-01-01', 'from the future')");
-        var error = Assert.Throws<InvalidOperationException>(() => new RunStore(path));
+        var error = Assert.Throws<StoreVersionException>(() => new RunStore(path));
         Assert.Equal($"the run store {Path.GetFullPath(path)} has schema version {StoreSchema.Steps.Count + 1}, newer than this tbrmflow ({StoreSchema.Steps.Count}); upgrade tbrmflow", error.Message);
         Assert.Equal(StoreSchema.Steps.Count + 1, Scalar(path, "SELECT MAX(Version) FROM store_schema"));
     }
@@ -138,7 +138,7 @@ public sealed class StoreSchemaTests : IDisposable
             Assert.Equal(["ALTER TABLE \"stages\" ADD \"Note\" TEXT NULL;"], StoreSchema.Sql(db, wider, 5).Select(s => s.Trim()));
         }
         // To the product's list (four steps) that store is newer.
-        Assert.Contains("has schema version 5, newer than this tbrmflow (4)", Assert.Throws<InvalidOperationException>(() => new RunStore(fresh)).Message);
+        Assert.Contains("has schema version 5, newer than this tbrmflow (4)", Assert.Throws<StoreVersionException>(() => new RunStore(fresh)).Message);
     }
 
     private const string OldRows =

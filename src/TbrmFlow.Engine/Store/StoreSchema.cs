@@ -46,11 +46,11 @@ public static class StoreSchema
     public const int LegacyGuard = 1000;
 
     /// <summary>Brings the store behind <paramref name="db"/> to the newest version of <see cref="Steps"/>; returns it.</summary>
-    /// <exception cref="InvalidOperationException">The store is newer than this tbrmflow.</exception>
+    /// <exception cref="StoreVersionException">The store is newer than this tbrmflow.</exception>
     public static int Apply(DbContext db, StoreSchemaOptions options) => Apply(db, Steps, options);
 
     /// <summary>Brings the store behind <paramref name="db"/> to the newest version of <paramref name="steps"/>; returns it.</summary>
-    /// <exception cref="InvalidOperationException">The store is newer than <paramref name="steps"/>.</exception>
+    /// <exception cref="StoreVersionException">The store is newer than <paramref name="steps"/>.</exception>
     public static int Apply(DbContext db, IReadOnlyList<StoreStep> steps, StoreSchemaOptions options)
     {
         using var tx = db.Database.BeginTransaction();
@@ -89,7 +89,7 @@ public static class StoreSchema
         }
         if (current > steps.Count)
         {
-            throw new InvalidOperationException($"the run store {options.Store} has schema version {current}, newer than this tbrmflow ({steps.Count}); upgrade tbrmflow");
+            throw new StoreVersionException($"the run store {options.Store} has schema version {current}, newer than this tbrmflow ({steps.Count}); upgrade tbrmflow");
         }
         for (var version = current + 1; version <= steps.Count; version++)
         {
@@ -195,3 +195,7 @@ public sealed class StoreStep
 /// <param name="LegacyOffset">Added to a <c>schema_version</c> from before <see cref="StoreSchema"/>: 0 for SQLite, 1 for PostgreSQL.</param>
 /// <param name="LockSql">Run first in the transaction to serialise concurrent openers (PostgreSQL's advisory lock); null when the transaction itself does (SQLite's BEGIN IMMEDIATE).</param>
 public sealed record StoreSchemaOptions(string Store, int LegacyOffset, string? LockSql = null);
+
+/// <summary>The run store was made by a newer tbrmflow (its schema version is above the steps this one knows).</summary>
+/// <param name="message">What and how to fix it.</param>
+public sealed class StoreVersionException(string message) : InvalidOperationException(message);
