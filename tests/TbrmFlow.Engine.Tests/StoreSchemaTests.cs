@@ -102,6 +102,23 @@ public sealed class StoreSchemaTests : IDisposable
         Assert.Equal(StoreSchema.Steps.Count, Scalar(path, "SELECT count(*) FROM store_schema"));
     }
 
+    [Fact]
+    public async Task UpToDateStore_OpensWhileAnotherProcessWrites()
+    {
+        var path = Path.Combine(_dir, "runs.db");
+        new RunStore(path).Dispose();
+        using var writer = Open(path);
+        using var tx = writer.BeginTransaction();
+        // Opening an up-to-date store only reads its version: it does not wait for the writer's lock (30 s).
+        var open = Task.Run(() =>
+        {
+            using var store = new RunStore(path);
+            return store.SchemaVersion;
+        });
+        Assert.Same(open, await Task.WhenAny(open, Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Equal(StoreSchema.Steps.Count, await open);
+    }
+
     /// <summary>A test-only model with one more stage column (a shadow property: the records are the product's).</summary>
     private sealed class WiderContext(DbContextOptions<WiderContext> options) : DbContext(options)
     {

@@ -53,6 +53,12 @@ public static class StoreSchema
     /// <exception cref="StoreVersionException">The store is newer than <paramref name="steps"/>.</exception>
     public static int Apply(DbContext db, IReadOnlyList<StoreStep> steps, StoreSchemaOptions options)
     {
+        // Up to date (every open but the first of a version): a plain read, no write lock, no advisory lock, so
+        // opening waits for no writer and works on a read-only file.
+        if (Current(db) == steps.Count)
+        {
+            return steps.Count;
+        }
         using var tx = db.Database.BeginTransaction();
         var connection = db.Database.GetDbConnection();
         var transaction = tx.GetDbTransaction();
@@ -106,6 +112,27 @@ public static class StoreSchema
         }
         tx.Commit();
         return steps.Count;
+    }
+
+    /// <summary>The version in <c>store_schema</c>, or null when it cannot be read (no such table yet).</summary>
+    private static int? Current(DbContext db)
+    {
+        db.Database.OpenConnection();
+        try
+        {
+            using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = """SELECT COALESCE(MAX("Version"), 0) FROM store_schema""";
+            return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Outside a transaction, so nothing is aborted; the locked path below creates the table.
+            return null;
+        }
+        finally
+        {
+            db.Database.CloseConnection();
+        }
     }
 
     /// <summary>The SQL statements of step <paramref name="version"/> (1-based) for the provider and model of <paramref name="db"/>.</summary>
