@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TbrmFlow.Cluster.Store;
 using TbrmFlow.Cluster.Tests.Legacy;
@@ -97,6 +98,42 @@ public sealed class PostgresSchemaTests
         Assert.All(versions, v => Assert.Equal(StoreSchema.Steps.Count, v));
         // Adopted at 2 (PostgreSQL's version 1 had attempts.Worker), then steps 3 and 4: one row each.
         Assert.Equal([2, 3, 4], Query(db.ConnectionString, """SELECT "Version" FROM store_schema ORDER BY "Version" """).Select(r => Convert.ToInt32(r[0], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>A test-only model with one more stage column (a shadow property: the records are the product's).</summary>
+    private sealed class WiderContext(DbContextOptions<WiderContext> options) : DbContext(options)
+    {
+        protected override void OnModelCreating(ModelBuilder modelBuilder)
+        {
+            RunStoreContext.Map(modelBuilder);
+            modelBuilder.Entity<StageRecord>().Property<string?>("Note");
+        }
+    }
+
+    [PostgresFact]
+    public void AddingAStageColumn_IsOnePropertyAndOneStep()
+    {
+        IReadOnlyList<StoreStep> wider = [.. StoreSchema.Steps, StoreStep.Column<StageRecord>("Note", "a test column")];
+        static WiderContext Context(string connectionString) => new(new DbContextOptionsBuilder<WiderContext>().UseNpgsql(connectionString).Options);
+        using var upgradedDb = new TestDatabase();
+        Execute(upgradedDb.ConnectionString, LegacyPostgresSchema.Script(1) + OldRows);
+        new PostgresRunStore(upgradedDb.ConnectionString).Dispose();
+        using (var db = Context(upgradedDb.ConnectionString))
+        {
+            Assert.Equal(5, StoreSchema.Apply(db, wider, PostgresRunStore.SchemaOptions("upgraded")));
+            Assert.Equal(["ALTER TABLE stages ADD \"Note\" text;"], StoreSchema.Sql(db, wider, 5).Select(s => s.Trim()));
+        }
+        using var freshDb = new TestDatabase();
+        using (var db = Context(freshDb.ConnectionString))
+        {
+            Assert.Equal(5, StoreSchema.Apply(db, wider, PostgresRunStore.SchemaOptions("fresh")));
+        }
+
+        var fresh = Describe(freshDb.ConnectionString);
+        Assert.Equal(fresh, Describe(upgradedDb.ConnectionString));
+        Assert.Contains("stages.Note text nullable=YES identity=NO  default=", fresh);
+        // To the product's list (four steps) that store is newer.
+        Assert.Contains("has schema version 5, newer than this tbrmflow (4)", Assert.Throws<StoreVersionException>(() => new PostgresRunStore(freshDb.ConnectionString)).Message);
     }
 
     private const string OldRows =
