@@ -31,6 +31,12 @@ public static class CommandLine
             Console.Error.WriteLine($"error: {fault.Message}; {fault.Remedy} and try again");
             return ExitCodes.RunFailed;
         }
+        catch (Engine.Store.StoreVersionException e)
+        {
+            // A store made by a newer tbrmflow: the message says which and what to do.
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         catch (OperationCanceledException)
         {
             return ExitCodes.Cancelled;

@@ -22,7 +22,7 @@ public sealed class PostgresStoreTests
     {
         using var db = new TestDatabase();
         using var store = new PostgresRunStore(db.ConnectionString);
-        Assert.Equal(PostgresSchema.Steps.Count, store.SchemaVersion);
+        Assert.Equal(StoreSchema.Steps.Count, store.SchemaVersion);
         store.SaveRun(Run("r1", new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
         store.SaveRun(Run("r2", new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc)));
         var stage = new StageRecord { RunId = "r1", InstanceId = "a[x=1]", StageId = "a", Activity = "cluster.probe", Status = StageStatus.Running, Attempts = 1 };
@@ -54,10 +54,10 @@ public sealed class PostgresStoreTests
             using var store = new PostgresRunStore(db.ConnectionString);
             return store.SchemaVersion;
         }).ToList();
-        Assert.All(versions, v => Assert.Equal(PostgresSchema.Steps.Count, v));
+        Assert.All(versions, v => Assert.Equal(StoreSchema.Steps.Count, v));
         using var check = new Npgsql.NpgsqlConnection(db.ConnectionString);
         check.Open();
-        using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM schema_version", check);
-        Assert.Equal((long)PostgresSchema.Steps.Count, (long)count.ExecuteScalar()!);
+        using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM store_schema", check);
+        Assert.Equal((long)StoreSchema.Steps.Count, (long)count.ExecuteScalar()!);
     }
 }

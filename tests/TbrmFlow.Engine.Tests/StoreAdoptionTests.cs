@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
+using TbrmFlow.Engine.Tests.Legacy;
 
 namespace TbrmFlow.Engine.Tests;
 
@@ -20,9 +21,7 @@ public sealed class StoreAdoptionTests : IDisposable
             old.Open();
             using var command = old.CreateCommand();
             // Exactly what version 3 created (its three steps and their versions), then rows as it wrote them.
-            command.CommandText = "PRAGMA journal_mode=WAL; CREATE TABLE schema_version (Version INTEGER NOT NULL, AppliedAt TEXT NOT NULL);"
-                + string.Join("", SchemaMigrations.Steps.Take(3))
-                + "INSERT INTO schema_version VALUES (1, '2026-01-01'), (2, '2026-01-01'), (3, '2026-01-01');"
+            command.CommandText = LegacySqliteSchema.Script(3)
                 + "INSERT INTO runs (Id, Workflow, Experiment, SourceText, ParamsJson, Status, StartedAt, Pid, Error, Tracking) VALUES "
                 + "('r-old', 'hello', 'hello', 'name: hello', '{}', 'failed', '2026-01-01 10:00:00', 4242, 'fit: boom', NULL);"
                 + "INSERT INTO stages (RunId, InstanceId, StageId, Activity, ActivityVersion, Status, OutputsJson, Attempts, DurationS, Error) VALUES "
@@ -32,7 +31,7 @@ public sealed class StoreAdoptionTests : IDisposable
         }
 
         using var store = new RunStore(path);
-        Assert.Equal(SchemaMigrations.Steps.Count, store.SchemaVersion);
+        Assert.Equal(StoreSchema.Steps.Count, store.SchemaVersion);
         var run = store.GetRun("r-old")!;
         Assert.Equal((RunStatus.Failed, "fit: boom", 4242, (DateTime?)null), (run.Status, run.Error, run.Pid, run.OwnerStartedAt));
         Assert.Equal(

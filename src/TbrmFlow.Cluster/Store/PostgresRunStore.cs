@@ -21,13 +21,13 @@ public sealed class PostgresRunStore : IRunStore
     {
         _source = source;
         _ownsSource = ownsSource;
-        using (var connection = source.OpenConnection())
-        {
-            SchemaVersion = PostgresSchema.Apply(connection);
-        }
         _options = new DbContextOptionsBuilder<RunStoreContext>().UseNpgsql(source).Options;
         var builder = new NpgsqlConnectionStringBuilder(source.ConnectionString);
         Path = $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}";
+        using (var db = new RunStoreContext(_options))
+        {
+            SchemaVersion = StoreSchema.Apply(db, SchemaOptions(Path));
+        }
     }
 
     /// <summary>Opens the store for a connection string (owning its pool).</summary>
@@ -37,6 +37,15 @@ public sealed class PostgresRunStore : IRunStore
 
     /// <inheritdoc />
     public string Path { get; }
+
+    // Any constant: serialises schema changes of concurrent starters (many workers start at once).
+    private const long SchemaLockKey = 0x7462726d666c6f77;
+
+    /// <summary>
+    /// How the run store's one schema (<see cref="StoreSchema"/>) is applied on PostgreSQL: under an advisory lock,
+    /// and a version from before it (schema_version N) is N + 1, since PostgreSQL's first step already had attempts.Worker.
+    /// </summary>
+    public static StoreSchemaOptions SchemaOptions(string store) => new(store, LegacyOffset: 1, LockSql: $"SELECT pg_advisory_xact_lock({SchemaLockKey})");
 
     /// <summary>The schema version after migrations.</summary>
     public int SchemaVersion { get; }

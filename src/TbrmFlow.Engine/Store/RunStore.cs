@@ -21,15 +21,16 @@ public sealed class RunStore : IRunStore
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connection = new SqliteConnection($"Data Source={Path};Pooling=False;Default Timeout=30");
         _connection.Open();
-        SchemaVersion = SchemaMigrations.Apply(_connection);
         using (var pragma = _connection.CreateCommand())
         {
             // WAL + NORMAL: a commit survives a process kill (not a power cut) without an fsync per write.
-            pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+            // (journal_mode cannot change inside the schema's transaction, so it is set first.)
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
             pragma.ExecuteNonQuery();
         }
         _db = new RunStoreContext(new DbContextOptionsBuilder<RunStoreContext>().UseSqlite(_connection).Options);
         _db.ChangeTracker.AutoDetectChangesEnabled = false;
+        SchemaVersion = StoreSchema.Apply(_db, new StoreSchemaOptions(Path, LegacyOffset: 0));
         _writer = new StoreWriter(Path, new StoreMap(_db.Model));
     }
 
