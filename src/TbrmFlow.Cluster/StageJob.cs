@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TbrmFlow.Cluster.Store;
+using TbrmFlow.Engine.Faults;
 using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
 
@@ -24,6 +25,20 @@ public sealed class StageJob(ClusterWorker worker)
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(string runId, string instanceId, CancellationToken shutdown)
     {
+        try
+        {
+            await ServeAsync(runId, instanceId, shutdown);
+        }
+        catch (Exception e) when (WriteFault.Of(e, worker.Cluster.Store.Path) is { } fault)
+        {
+            // A write outside the stage's run failed (its claim, the advance): the run stops the same way, and the
+            // job ends here (Hangfire would retry it into the same fault); the worker goes on with other runs.
+            StopOnFault(runId, instanceId, fault, null);
+        }
+    }
+
+    private async Task ServeAsync(string runId, string instanceId, CancellationToken shutdown)
+    {
         var cluster = worker.Cluster;
         var (run, lost) = Claim(cluster.DataSource, runId, instanceId, worker.Name);
         if (run is null)
@@ -37,6 +52,7 @@ public sealed class StageJob(ClusterWorker worker)
         StageResult result;
         // `tbrmflow cancel` marks the run cancelling; the watch then cancels the stage like a Ctrl+C in process.
         using var watch = new RunCancellationWatch(cluster.DataSource, runId, worker.RunCheckInterval, shutdown);
+        using var faults = new WriteFaultLatch(watch.Token, cluster.Store.Path);
         DevicePool.Lease lease;
         try
         {
@@ -51,15 +67,27 @@ public sealed class StageJob(ClusterWorker worker)
         {
             worker.Log($"{runId} {instanceId}: started{(lease.Devices.Count > 0 ? $" on gpu {string.Join(",", lease.Devices)}" : "")}");
             var settings = new StageInstanceSettings { Artifacts = worker.Artifacts, Devices = lease.Devices, Attempts = new WorkerAttempts(worker.Name, lost) };
+            // The stage's first write fault (shared artifact directory, cluster database) stops it and then its run.
+            settings = settings with { Faults = faults };
             try
             {
-                result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, observer, watch.Token);
+                result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, observer, faults.Token);
             }
             catch (StageInputException e)
             {
                 result = new StageResult { Status = StageStatus.Failed, Attempts = 0, DurationS = 0, Outputs = [], Metrics = new Dictionary<string, double>(), Error = e.Message };
                 Fail(cluster.DataSource, runId, instanceId, e.Message);
             }
+        }
+        if (faults.Fault is { } fault)
+        {
+            StopOnFault(runId, instanceId, fault, observer);
+            return;
+        }
+        if (watch.RunCancelled)
+        {
+            // Another worker's write fault failed the run: this stage was stopped by it, not by a user.
+            WriteFaultStop.Settle(cluster.DataSource, runId, instanceId);
         }
         if (result.Status == StageStatus.Cancelled && shutdown.IsCancellationRequested)
         {
@@ -77,6 +105,21 @@ public sealed class StageJob(ClusterWorker worker)
         if (outcome.RunStatus != Lifecycle.Name(RunStatus.Running))
         {
             worker.Log($"{runId}: run {outcome.RunStatus}");
+        }
+    }
+
+    // One line in the worker's log, no stack; the run ends failed with the fault's message (when the store takes it).
+    private void StopOnFault(string runId, string instanceId, WriteFault fault, IRunObserver? observer)
+    {
+        try
+        {
+            var outcome = WriteFaultStop.Stop(worker.Cluster.DataSource, runId, instanceId, fault.Message);
+            worker.Log($"{runId} {instanceId}: {fault.Message}; run {outcome.RunStatus}");
+            Track(outcome, runId, observer);
+        }
+        catch (Exception e) when (WriteFault.Of(e, worker.Cluster.Store.Path) is { } again)
+        {
+            worker.Log($"{runId} {instanceId}: {fault.Message}; the run's end was not recorded ({again.Message})");
         }
     }
 
