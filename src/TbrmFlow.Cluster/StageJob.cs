@@ -84,10 +84,11 @@ public sealed class StageJob(ClusterWorker worker)
             StopOnFault(runId, instanceId, fault, observer);
             return;
         }
-        if (watch.RunCancelled)
+        if (watch.RunCancelled && WriteFaultStop.Settle(cluster.DataSource, runId, instanceId) is { } stoppedBy)
         {
-            // Another worker's write fault failed the run: this stage was stopped by it, not by a user.
-            WriteFaultStop.Settle(cluster.DataSource, runId, instanceId);
+            // Another stage's write fault failed the run: this one was stopped by it, not by a user (nothing to advance).
+            worker.Log($"{runId} {instanceId}: stopped, the run failed: {stoppedBy}");
+            return;
         }
         if (result.Status == StageStatus.Cancelled && shutdown.IsCancellationRequested)
         {

@@ -63,7 +63,8 @@ public static class WriteFaultStop
     /// After a stage that the run's stop cancelled on this worker ended: when the run failed (a write fault elsewhere,
     /// not a user's cancel), the instance's cancelled records are failed with the run's message.
     /// </summary>
-    public static void Settle(NpgsqlDataSource source, string runId, string instanceId)
+    /// <returns>The run's message when it had failed; null otherwise (nothing changed).</returns>
+    public static string? Settle(NpgsqlDataSource source, string runId, string instanceId)
     {
         using var tx = StoreTransaction.Begin(source);
         var run = tx.LockRun(runId);
@@ -76,6 +77,7 @@ public static class WriteFaultStop
                 .ExecuteUpdate(u => u.SetProperty(a => a.Status, StageStatus.Failed).SetProperty(a => a.Error, message));
         }
         tx.Commit();
+        return run is { Status: RunStatus.Failed } ? run.Error : null;
     }
 
     // The faulted instance (its repeat's sub-stages too) and its open attempts: failed with the message, unless they

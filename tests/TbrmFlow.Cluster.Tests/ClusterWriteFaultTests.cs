@@ -53,16 +53,18 @@ public sealed class ClusterWriteFaultTests : IDisposable
     {
         using var db = new TestDatabase();
         using var disk = Tmpfs.Mount(Path.Combine(Shared, "artifacts"), "2M");
-        // gen writes ~3.5 MB of problems into the artifact store; after needs it; elsewhere waits on a queue nobody serves.
+        // gen writes ~3.5 MB of problems into the artifact store; after needs it; long runs 30 s beside it on the
+        // second slot (stopped by the run's end, not by a user); elsewhere waits on a queue nobody serves.
         var workflow = Path.Combine(_home, "full.yaml");
         File.WriteAllText(workflow, """
             name: full
             stages:
               gen: { uses: data.arithmetic, with: { digits: 3, train_size: 60000, test_size: 100, seed: 3 } }
               after: { uses: cluster.probe, needs: [gen], with: { steps: 1 } }
+              long: { uses: cluster.probe, with: { steps: 300, step_ms: 100 } }
               elsewhere: { uses: cluster.probe, resources: { queue: nobody }, with: { steps: 1 } }
             """);
-        using var worker = new TbrmflowProcess(_home, "worker", "--cluster", db.ConnectionString, "--home", Shared, "--queues", "default", "--name", "w1");
+        using var worker = new TbrmflowProcess(_home, "worker", "--cluster", db.ConnectionString, "--home", Shared, "--queues", "default", "--slots", "2", "--name", "w1");
         await worker.WaitForOutputAsync("worker w1:", Long);
         using var cluster = db.Connect();
 
@@ -72,13 +74,18 @@ public sealed class ClusterWriteFaultTests : IDisposable
         var message = run.Error!;
         Assert.True(run.Status == RunStatus.Failed, $"run {run.Status}: {run.Error}\nworker:\n{worker.Output}");
         Assert.StartsWith($"disk full writing {disk.Directory}/", message);
+        // long stops within the worker's run check (2 s) and fails with the run's message.
+        await worker.WaitForOutputAsync($"{runId} long: stopped, the run failed: {message}", Long);
         var stages = cluster.Store.GetStages(runId).ToDictionary(s => s.InstanceId, s => (Lifecycle.Name(s.Status), s.Error));
         Assert.Equal(("failed", message), stages["gen"]);
         Assert.Equal(("skipped", "dependency 'gen' failed"), stages["after"]);
+        Assert.Equal(("failed", message), stages["long"]);
         Assert.Equal(("failed", message), stages["elsewhere"]);
-        // Only gen ever started; nothing is left running.
-        var attempt = Assert.Single(cluster.Store.GetAttempts(runId));
-        Assert.Equal(("gen", "failed"), (attempt.InstanceId, Lifecycle.Name(attempt.Status)));
+        Assert.InRange(ProbeStep(Shared, runId, "long"), 0, 299);
+        // Only gen and long ever started; nothing is left running.
+        var attempts = cluster.Store.GetAttempts(runId).OrderBy(a => a.InstanceId, StringComparer.Ordinal).Select(a => (a.InstanceId, Lifecycle.Name(a.Status))).ToList();
+        Assert.Equal([("gen", "failed"), ("long", "failed")], attempts);
+        Assert.Equal(message, cluster.Store.GetAttempts(runId).Single(a => a.InstanceId == "long").Error);
         // One line in the worker's log, no stack trace, and the job is not retried into the same fault.
         Assert.Single(worker.Output.Split('\n'), l => l.Contains($"{runId} gen: {message}; run failed", StringComparison.Ordinal));
         Assert.DoesNotContain("   at ", worker.Output);
