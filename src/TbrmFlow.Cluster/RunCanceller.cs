@@ -145,6 +145,6 @@ public static class RunCanceller
         tx.AttemptsOf(runId, instanceId).Where(a => a.Status == StageStatus.Running).ExecuteUpdate(s => s
             .SetProperty(a => a.Status, StageStatus.Failed)
             .SetProperty(a => a.FinishedAt, a => DateTime.UtcNow)
-            .SetProperty(a => a.Error, a => "worker lost: " + (a.Worker ?? "?") + " stopped without a result; the run was cancelled (seen by " + workerName + ")"));
+            .SetProperty(a => a.Error, a => StageJob.WorkerLost + " " + (a.Worker ?? "?") + " stopped without a result; the run was cancelled (seen by " + workerName + ")"));
     }
 }

@@ -181,8 +181,11 @@ public sealed class StageJob(ClusterWorker worker)
         return (run, lost);
     }
 
-    // How an attempt that was not the stage's fault starts its error: its worker died, or was shut down.
-    private const string WorkerLost = "worker lost:", WorkerStopped = "worker stopped:";
+    /// <summary>How the error of an attempt whose worker died starts (not the stage's fault: not charged to its retries).</summary>
+    internal const string WorkerLost = "worker lost:";
+
+    // ... and of one whose worker was shut down and handed the stage back.
+    private const string WorkerStopped = "worker stopped:";
 
     private static void Requeue(NpgsqlDataSource source, string runId, string instanceId, string workerName)
     {
