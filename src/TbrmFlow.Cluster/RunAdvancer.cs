@@ -37,12 +37,11 @@ public static class RunAdvancer
     /// <summary>As above, with the job client given (tests pass Hangfire's real client on the same storage).</summary>
     public static Outcome Advance(NpgsqlDataSource source, IBackgroundJobClient jobs, string runId)
     {
-        using var connection = source.OpenConnection();
-        using var tx = connection.BeginTransaction();
-        var run = LockRun(connection, tx, runId);
+        using var tx = StoreTransaction.Begin(source);
+        var run = tx.LockRun(runId);
         if (run?.Status == RunStatus.Cancelling)
         {
-            var closed = RunCanceller.Close(connection, tx, run);
+            var closed = RunCanceller.Close(tx, run);
             tx.Commit();
             return new Outcome([], closed.RunStatus, closed.State == RunCanceller.State.Cancelled) { NotRun = closed.Stopped };
         }
@@ -52,7 +51,7 @@ public static class RunAdvancer
             return new Outcome([], run is null ? "missing" : Lifecycle.Name(run.Status));
         }
         var (_, plan) = RunPlans.Load(run);
-        var records = ReadStages(connection, tx, runId).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
+        var records = tx.TopLevelStages(runId).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
         var step = RunProgress.Evaluate(plan, records.ToDictionary(r => r.Key, r => r.Value.Status, StringComparer.Ordinal), cancelling: false);
         var ready = step.Ready.ToHashSet(StringComparer.Ordinal);
         var ended = step.Ended.ToDictionary(e => e.InstanceId, StringComparer.Ordinal);
@@ -73,7 +72,7 @@ public static class RunAdvancer
                 jobs.Create(Job.FromExpression(JobCall(runId, instance.Id)), new EnqueuedState(queue));
                 enqueued.Add((instance.Id, queue));
             }
-            PostgresRunStore.Upsert(connection, tx, record);
+            tx.Save(record);
             records[instance.Id] = record;
         }
         var ends = Lifecycle.IsFinal(step.Status);
@@ -82,7 +81,7 @@ public static class RunAdvancer
             run.Status = Lifecycle.Move(run.Status, step.Status);
             run.Error = RunProgress.Error(plan.Select(i => records[i.Id]).Select(r => (r.InstanceId, r.Status, r.Error)));
             run.FinishedAt = DateTime.UtcNow;
-            PostgresRunStore.Upsert(connection, tx, run);
+            tx.Save(run);
         }
         tx.Commit();
         return new Outcome(enqueued, Lifecycle.Name(run.Status), ends) { NotRun = [.. step.Ended.Select(e => e.InstanceId)] };
@@ -101,60 +100,4 @@ public static class RunAdvancer
         Activity = instance.Stage.Repeat is null ? instance.Stage.Uses : "repeat",
         Status = Lifecycle.Move(StageStatus.Pending, status),
     };
-
-    /// <summary>Locks and reads the run's row inside <paramref name="tx"/>; null when there is no such run.</summary>
-    public static RunRecord? LockRun(NpgsqlConnection connection, NpgsqlTransaction tx, string runId)
-    {
-        using var command = new NpgsqlCommand(
-            "SELECT \"Workflow\", \"Experiment\", \"SourceFile\", \"SourceText\", \"ParamsJson\", \"Status\", \"StartedAt\", \"FinishedAt\", \"Pid\", \"Error\", \"Tracking\" FROM runs WHERE \"Id\" = @id FOR UPDATE",
-            connection, tx);
-        command.Parameters.AddWithValue("id", runId);
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
-        {
-            return null;
-        }
-        return new RunRecord
-        {
-            Id = runId,
-            Workflow = reader.GetString(0),
-            Experiment = reader.GetString(1),
-            SourceFile = reader.IsDBNull(2) ? null : reader.GetString(2),
-            SourceText = reader.GetString(3),
-            ParamsJson = reader.GetString(4),
-            Status = Lifecycle.ParseRun(reader.GetString(5)),
-            StartedAt = reader.GetDateTime(6),
-            FinishedAt = reader.IsDBNull(7) ? null : reader.GetDateTime(7),
-            Pid = reader.GetInt32(8),
-            Error = reader.IsDBNull(9) ? null : reader.GetString(9),
-            Tracking = reader.IsDBNull(10) ? null : reader.GetString(10),
-        };
-    }
-
-    /// <summary>The run's top-level stage records (sub-stages of repeats excluded) inside <paramref name="tx"/>.</summary>
-    public static List<StageRecord> ReadStages(NpgsqlConnection connection, NpgsqlTransaction tx, string runId)
-    {
-        using var command = new NpgsqlCommand(
-            "SELECT \"InstanceId\", \"StageId\", \"Activity\", \"ActivityVersion\", \"Status\", \"Attempts\", \"Error\", \"StartedAt\" FROM stages WHERE \"RunId\" = @id AND \"Iteration\" IS NULL ORDER BY \"Id\"",
-            connection, tx);
-        command.Parameters.AddWithValue("id", runId);
-        using var reader = command.ExecuteReader();
-        var result = new List<StageRecord>();
-        while (reader.Read())
-        {
-            result.Add(new StageRecord
-            {
-                RunId = runId,
-                InstanceId = reader.GetString(0),
-                StageId = reader.GetString(1),
-                Activity = reader.GetString(2),
-                ActivityVersion = reader.GetInt32(3),
-                Status = Lifecycle.ParseStage(reader.GetString(4)),
-                Attempts = reader.GetInt32(5),
-                Error = reader.IsDBNull(6) ? null : reader.GetString(6),
-                StartedAt = reader.IsDBNull(7) ? null : reader.GetDateTime(7),
-            });
-        }
-        return result;
-    }
 }

@@ -1,4 +1,7 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using TbrmFlow.Cluster.Store;
 using TbrmFlow.Engine.Running;
 
 namespace TbrmFlow.Cluster;
@@ -53,11 +56,12 @@ public sealed class RunCancellationWatch : IDisposable
     {
         try
         {
-            await using var command = source.CreateCommand("SELECT \"Status\" FROM runs WHERE \"Id\" = @id");
-            command.Parameters.AddWithValue("id", runId);
-            return await command.ExecuteScalarAsync(ct) as string ?? "missing";
+            await using var connection = await source.OpenConnectionAsync(ct);
+            await using var db = StoreTransaction.Context(connection);
+            var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => new { r.Status }).FirstOrDefaultAsync(ct);
+            return run is null ? "missing" : Lifecycle.Name(run.Status);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is DbException or TimeoutException || e is InvalidOperationException { InnerException: DbException })
         {
             return null;
         }

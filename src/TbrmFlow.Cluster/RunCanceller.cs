@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TbrmFlow.Cluster.Store;
 using TbrmFlow.Engine.Running;
@@ -63,9 +64,8 @@ public static class RunCanceller
     /// <param name="reason">Recorded as the run's error, e.g. "cancelled from the CLI".</param>
     public static Outcome Cancel(NpgsqlDataSource source, string runId, string reason)
     {
-        using var connection = source.OpenConnection();
-        using var tx = connection.BeginTransaction();
-        var run = RunAdvancer.LockRun(connection, tx, runId);
+        using var tx = StoreTransaction.Begin(source);
+        var run = tx.LockRun(runId);
         if (run is null || !Lifecycle.IsLive(run.Status))
         {
             tx.Commit();
@@ -75,9 +75,9 @@ public static class RunCanceller
         {
             run.Status = Lifecycle.Move(run.Status, RunStatus.Cancelling);
             run.Error = reason;
-            PostgresRunStore.Upsert(connection, tx, run);
+            tx.Save(run);
         }
-        var outcome = Close(connection, tx, run);
+        var outcome = Close(tx, run);
         tx.Commit();
         return outcome;
     }
@@ -86,10 +86,10 @@ public static class RunCanceller
     /// Inside the run's lock (<paramref name="run"/> is <c>cancelling</c>): ends the instances that did not
     /// start, and closes the run as <c>cancelled</c> when no instance is running any more.
     /// </summary>
-    public static Outcome Close(NpgsqlConnection connection, NpgsqlTransaction tx, RunRecord run)
+    public static Outcome Close(StoreTransaction tx, RunRecord run)
     {
         var (_, plan) = RunPlans.Load(run);
-        var records = RunAdvancer.ReadStages(connection, tx, run.Id).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
+        var records = tx.TopLevelStages(run.Id).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
         // The rules the in-process DAG follows once cancelled (RunProgress): instances that had not started
         // (queued: their job, when a worker picks it, finds the run not running and does nothing) are
         // cancelled, unplanned ones skipped behind a dependency that did not succeed, else cancelled;
@@ -100,20 +100,18 @@ public static class RunCanceller
         {
             if (records.TryGetValue(ended.InstanceId, out var recorded))
             {
-                using var update = new NpgsqlCommand(
-                    "UPDATE stages SET \"Status\" = @status, \"Error\" = @why, \"FinishedAt\" = now() WHERE \"RunId\" = @run AND \"InstanceId\" = @id", connection, tx);
-                update.Parameters.AddWithValue("status", Lifecycle.Name(Lifecycle.Move(recorded.Status, ended.Status)));
-                update.Parameters.AddWithValue("why", ended.Reason);
-                update.Parameters.AddWithValue("run", run.Id);
-                update.Parameters.AddWithValue("id", ended.InstanceId);
-                update.ExecuteNonQuery();
-                recorded.Status = ended.Status;
+                var status = Lifecycle.Move(recorded.Status, ended.Status);
+                tx.Stage(run.Id, ended.InstanceId).ExecuteUpdate(s => s
+                    .SetProperty(r => r.Status, status)
+                    .SetProperty(r => r.Error, ended.Reason)
+                    .SetProperty(r => r.FinishedAt, r => DateTime.UtcNow)); // now() on the server
+                recorded.Status = status;
             }
             else
             {
                 var record = RunAdvancer.NewRecord(run.Id, byId[ended.InstanceId], StageStatus.Pending);
                 record.EndNotRun(ended.Status, ended.Reason);
-                PostgresRunStore.Upsert(connection, tx, record);
+                tx.Save(record);
                 records[ended.InstanceId] = record;
             }
         }
@@ -123,7 +121,7 @@ public static class RunCanceller
         {
             run.Status = Lifecycle.Move(run.Status, step.Status);
             run.FinishedAt = DateTime.UtcNow;
-            PostgresRunStore.Upsert(connection, tx, run);
+            tx.Save(run);
             return new Outcome(State.Cancelled, Lifecycle.Name(run.Status), [], stopped);
         }
         return new Outcome(State.Cancelling, Lifecycle.Name(run.Status), running, stopped);
@@ -134,28 +132,19 @@ public static class RunCanceller
     /// <c>running</c> lost its worker, so nothing will stop it; its open attempts are closed as lost and
     /// the stage as cancelled, so the run can close.
     /// </summary>
-    public static void CloseAbandoned(NpgsqlConnection connection, NpgsqlTransaction tx, string runId, string instanceId, string workerName)
+    public static void CloseAbandoned(StoreTransaction tx, string runId, string instanceId, string workerName)
     {
-        using var stage = new NpgsqlCommand(
-            "UPDATE stages SET \"Status\" = @cancelled, \"Error\" = 'cancelled (its worker was lost)', \"FinishedAt\" = now() " +
-            "WHERE \"RunId\" = @run AND \"InstanceId\" = @id AND \"Status\" = @running", connection, tx);
-        stage.Parameters.AddWithValue("cancelled", Lifecycle.Name(StageStatus.Cancelled));
-        stage.Parameters.AddWithValue("running", Lifecycle.Name(StageStatus.Running));
-        stage.Parameters.AddWithValue("run", runId);
-        stage.Parameters.AddWithValue("id", instanceId);
-        if (stage.ExecuteNonQuery() == 0)
+        var closed = tx.Stage(runId, instanceId).Where(s => s.Status == StageStatus.Running).ExecuteUpdate(s => s
+            .SetProperty(r => r.Status, StageStatus.Cancelled)
+            .SetProperty(r => r.Error, "cancelled (its worker was lost)")
+            .SetProperty(r => r.FinishedAt, r => DateTime.UtcNow));
+        if (closed == 0)
         {
             return;
         }
-        using var attempts = new NpgsqlCommand(
-            "UPDATE attempts SET \"Status\" = @failed, \"FinishedAt\" = now(), \"Error\" = 'worker lost: ' || COALESCE(\"Worker\", '?') || ' stopped without a result; the run was cancelled (seen by ' || @worker || ')' " +
-            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND \"Status\" = @running", connection, tx);
-        attempts.Parameters.AddWithValue("failed", Lifecycle.Name(StageStatus.Failed));
-        attempts.Parameters.AddWithValue("running", Lifecycle.Name(StageStatus.Running));
-        attempts.Parameters.AddWithValue("run", runId);
-        attempts.Parameters.AddWithValue("id", instanceId);
-        attempts.Parameters.AddWithValue("prefix", instanceId.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "[iter=%");
-        attempts.Parameters.AddWithValue("worker", workerName);
-        attempts.ExecuteNonQuery();
+        tx.AttemptsOf(runId, instanceId).Where(a => a.Status == StageStatus.Running).ExecuteUpdate(s => s
+            .SetProperty(a => a.Status, StageStatus.Failed)
+            .SetProperty(a => a.FinishedAt, a => DateTime.UtcNow)
+            .SetProperty(a => a.Error, a => StageJob.WorkerLost + " " + (a.Worker ?? "?") + " stopped without a result; the run was cancelled (seen by " + workerName + ")"));
     }
 }

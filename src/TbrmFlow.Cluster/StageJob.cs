@@ -1,5 +1,8 @@
 using Hangfire;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using TbrmFlow.Cluster.Store;
+using TbrmFlow.Engine.Faults;
 using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
 
@@ -22,6 +25,20 @@ public sealed class StageJob(ClusterWorker worker)
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(string runId, string instanceId, CancellationToken shutdown)
     {
+        try
+        {
+            await ServeAsync(runId, instanceId, shutdown);
+        }
+        catch (Exception e) when (WriteFault.Of(e, worker.Cluster.Store.Path) is { } fault)
+        {
+            // A write outside the stage's run failed (its claim, the advance): the run stops the same way, and the
+            // job ends here (Hangfire would retry it into the same fault); the worker goes on with other runs.
+            StopOnFault(runId, instanceId, fault, null);
+        }
+    }
+
+    private async Task ServeAsync(string runId, string instanceId, CancellationToken shutdown)
+    {
         var cluster = worker.Cluster;
         var (run, lost) = Claim(cluster.DataSource, runId, instanceId, worker.Name);
         if (run is null)
@@ -35,6 +52,7 @@ public sealed class StageJob(ClusterWorker worker)
         StageResult result;
         // `tbrmflow cancel` marks the run cancelling; the watch then cancels the stage like a Ctrl+C in process.
         using var watch = new RunCancellationWatch(cluster.DataSource, runId, worker.RunCheckInterval, shutdown);
+        using var faults = new WriteFaultLatch(watch.Token, cluster.Store.Path);
         DevicePool.Lease lease;
         try
         {
@@ -49,15 +67,28 @@ public sealed class StageJob(ClusterWorker worker)
         {
             worker.Log($"{runId} {instanceId}: started{(lease.Devices.Count > 0 ? $" on gpu {string.Join(",", lease.Devices)}" : "")}");
             var settings = new StageInstanceSettings { Artifacts = worker.Artifacts, Devices = lease.Devices, Attempts = new WorkerAttempts(worker.Name, lost) };
+            // The stage's first write fault (shared artifact directory, cluster database) stops it and then its run.
+            settings = settings with { Faults = faults };
             try
             {
-                result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, observer, watch.Token);
+                result = await worker.Runner.RunAsync(cluster.Store, run, instanceId, settings, observer, faults.Token);
             }
             catch (StageInputException e)
             {
                 result = new StageResult { Status = StageStatus.Failed, Attempts = 0, DurationS = 0, Outputs = [], Metrics = new Dictionary<string, double>(), Error = e.Message };
                 Fail(cluster.DataSource, runId, instanceId, e.Message);
             }
+        }
+        if (faults.Fault is { } fault)
+        {
+            StopOnFault(runId, instanceId, fault, observer);
+            return;
+        }
+        if (watch.RunCancelled && WriteFaultStop.Settle(cluster.DataSource, runId, instanceId) is { } stoppedBy)
+        {
+            // Another stage's write fault failed the run: this one was stopped by it, not by a user (nothing to advance).
+            worker.Log($"{runId} {instanceId}: stopped, the run failed: {stoppedBy}");
+            return;
         }
         if (result.Status == StageStatus.Cancelled && shutdown.IsCancellationRequested)
         {
@@ -78,6 +109,21 @@ public sealed class StageJob(ClusterWorker worker)
         }
     }
 
+    // One line in the worker's log, no stack; the run ends failed with the fault's message (when the store takes it).
+    private void StopOnFault(string runId, string instanceId, WriteFault fault, IRunObserver? observer)
+    {
+        try
+        {
+            var outcome = WriteFaultStop.Stop(worker.Cluster.DataSource, runId, instanceId, fault.Message);
+            worker.Log($"{runId} {instanceId}: {fault.Message}; run {outcome.RunStatus}");
+            Track(outcome, runId, observer);
+        }
+        catch (Exception e) when (WriteFault.Of(e, worker.Cluster.Store.Path) is { } again)
+        {
+            worker.Log($"{runId} {instanceId}: {fault.Message}; the run's end was not recorded ({again.Message})");
+        }
+    }
+
     private void Track(RunAdvancer.Outcome outcome, string runId, IRunObserver? observer) =>
         RunTracking.Report(worker.Cluster, worker.Tracking, runId, outcome.NotRun, outcome.Closed, observer, worker.Log);
 
@@ -91,50 +137,43 @@ public sealed class StageJob(ClusterWorker worker)
     /// </summary>
     public static (RunRecord? Run, Dictionary<string, int> Lost) Claim(NpgsqlDataSource source, string runId, string instanceId, string workerName)
     {
-        using var connection = source.OpenConnection();
-        using var tx = connection.BeginTransaction();
-        var run = RunAdvancer.LockRun(connection, tx, runId);
+        using var tx = StoreTransaction.Begin(source);
+        var run = tx.LockRun(runId);
         if (run is null || run.Status != RunStatus.Running)
         {
             if (run?.Status == RunStatus.Cancelling)
             {
-                RunCanceller.CloseAbandoned(connection, tx, runId, instanceId, workerName);
+                RunCanceller.CloseAbandoned(tx, runId, instanceId, workerName);
             }
             tx.Commit();
             return (null, []);
         }
-        var status = Scalar(connection, tx, "SELECT \"Status\" FROM stages WHERE \"RunId\" = @run AND \"InstanceId\" = @id", runId, instanceId) as string;
-        if (status is not null && Lifecycle.IsFinal(Lifecycle.ParseStage(status)))
+        var stage = tx.Stage(runId, instanceId).AsNoTracking().Select(s => new { s.Status }).FirstOrDefault();
+        if (stage is not null && Lifecycle.IsFinal(stage.Status))
         {
             tx.Commit();
             return (null, []);
         }
         // Attempts still 'running' belong to a worker that died (its lease expired, so Hangfire handed
         // the job to us); sub-stages of a repeat included.
-        Execute(connection, tx,
-            "UPDATE attempts SET \"Status\" = @s_failed, \"FinishedAt\" = now(), \"Error\" = 'worker lost: ' || COALESCE(\"Worker\", '?') || ' stopped without a result; job re-delivered to ' || @worker " +
-            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND \"Status\" = @s_running",
-            runId, instanceId, ("worker", workerName));
+        tx.AttemptsOf(runId, instanceId).Where(a => a.Status == StageStatus.Running).ExecuteUpdate(s => s
+            .SetProperty(a => a.Status, StageStatus.Failed)
+            .SetProperty(a => a.FinishedAt, a => DateTime.UtcNow) // now() on the server
+            .SetProperty(a => a.Error, a => WorkerLost + " " + (a.Worker ?? "?") + " stopped without a result; job re-delivered to " + workerName));
         // Excused from the retry budget: attempts lost with a killed worker or cancelled by a worker's shutdown.
-        var lost = new Dictionary<string, int>(StringComparer.Ordinal);
-        var killed = 0;
-        using (var count = Command(connection, tx,
-            "SELECT \"InstanceId\", count(*), count(*) FILTER (WHERE \"Error\" LIKE 'worker lost:%') FROM attempts " +
-            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND (\"Error\" LIKE 'worker lost:%' OR \"Error\" LIKE 'worker stopped:%') GROUP BY \"InstanceId\"",
-            runId, instanceId))
-        using (var reader = count.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                lost[reader.GetString(0)] = (int)reader.GetInt64(1);
-                killed = reader.GetString(0) == instanceId ? (int)reader.GetInt64(2) : killed;
-            }
-        }
+        var counts = tx.AttemptsOf(runId, instanceId)
+            .Where(a => a.Error!.StartsWith(WorkerLost) || a.Error!.StartsWith(WorkerStopped))
+            .GroupBy(a => a.InstanceId)
+            .Select(g => new { InstanceId = g.Key, Excused = g.Count(), Killed = g.Count(a => a.Error!.StartsWith(WorkerLost)) })
+            .ToList();
+        var lost = counts.ToDictionary(c => c.InstanceId, c => c.Excused, StringComparer.Ordinal);
+        var killed = counts.FirstOrDefault(c => c.InstanceId == instanceId)?.Killed ?? 0;
         if (killed >= MaxLostAttempts)
         {
-            Execute(connection, tx,
-                $"UPDATE stages SET \"Status\" = @s_failed, \"FinishedAt\" = now(), \"Error\" = 'its worker died {MaxLostAttempts} times (killed, or out of memory?)' WHERE \"RunId\" = @run AND \"InstanceId\" = @id",
-                runId, instanceId);
+            tx.Stage(runId, instanceId).ExecuteUpdate(s => s
+                .SetProperty(r => r.Status, StageStatus.Failed)
+                .SetProperty(r => r.FinishedAt, r => DateTime.UtcNow)
+                .SetProperty(r => r.Error, $"its worker died {MaxLostAttempts} times (killed, or out of memory?)"));
             tx.Commit();
             return (null, []);
         }
@@ -142,55 +181,31 @@ public sealed class StageJob(ClusterWorker worker)
         return (run, lost);
     }
 
+    /// <summary>How the error of an attempt whose worker died starts (not the stage's fault: not charged to its retries).</summary>
+    internal const string WorkerLost = "worker lost:";
+
+    // ... and of one whose worker was shut down and handed the stage back.
+    private const string WorkerStopped = "worker stopped:";
+
     private static void Requeue(NpgsqlDataSource source, string runId, string instanceId, string workerName)
     {
-        using var connection = source.OpenConnection();
-        using var tx = connection.BeginTransaction();
-        Execute(connection, tx,
-            "UPDATE attempts SET \"Error\" = 'worker stopped: ' || @worker || ' was shut down; the stage went back to its queue' " +
-            "WHERE \"RunId\" = @run AND (\"InstanceId\" = @id OR \"InstanceId\" LIKE @prefix) AND \"Status\" = @s_cancelled AND \"Error\" = 'cancelled'",
-            runId, instanceId, ("worker", workerName));
-        Execute(connection, tx, "UPDATE stages SET \"Status\" = @s_queued, \"Error\" = 'worker stopped; re-queued', \"FinishedAt\" = NULL WHERE \"RunId\" = @run AND \"InstanceId\" = @id", runId, instanceId);
+        using var tx = StoreTransaction.Begin(source);
+        tx.AttemptsOf(runId, instanceId).Where(a => a.Status == StageStatus.Cancelled && a.Error == "cancelled").ExecuteUpdate(s => s
+            .SetProperty(a => a.Error, WorkerStopped + " " + workerName + " was shut down; the stage went back to its queue"));
+        tx.Stage(runId, instanceId).ExecuteUpdate(s => s
+            .SetProperty(r => r.Status, StageStatus.Queued)
+            .SetProperty(r => r.Error, "worker stopped; re-queued")
+            .SetProperty(r => r.FinishedAt, (DateTime?)null));
         tx.Commit();
     }
 
     private static void Fail(NpgsqlDataSource source, string runId, string instanceId, string error)
     {
-        using var connection = source.OpenConnection();
-        using var tx = connection.BeginTransaction();
-        Execute(connection, tx, "UPDATE stages SET \"Status\" = @s_failed, \"Error\" = @error, \"FinishedAt\" = now() WHERE \"RunId\" = @run AND \"InstanceId\" = @id", runId, instanceId, ("error", error));
+        using var tx = StoreTransaction.Begin(source);
+        tx.Stage(runId, instanceId).ExecuteUpdate(s => s
+            .SetProperty(r => r.Status, StageStatus.Failed)
+            .SetProperty(r => r.Error, error)
+            .SetProperty(r => r.FinishedAt, r => DateTime.UtcNow));
         tx.Commit();
     }
-
-    private static object? Scalar(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, string runId, string instanceId)
-    {
-        using var command = Command(connection, tx, sql, runId, instanceId);
-        return command.ExecuteScalar();
-    }
-
-    private static void Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, string runId, string instanceId, params (string Name, string Value)[] extra)
-    {
-        using var command = Command(connection, tx, sql, runId, instanceId, extra);
-        command.ExecuteNonQuery();
-    }
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, string runId, string instanceId, params (string Name, string Value)[] extra)
-    {
-        var command = new NpgsqlCommand(sql, connection, tx);
-        command.Parameters.AddWithValue("run", runId);
-        command.Parameters.AddWithValue("id", instanceId);
-        command.Parameters.AddWithValue("prefix", EscapeLike(instanceId) + "[iter=%");
-        foreach (var (name, value) in extra)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        // Statuses by name (@s_failed), spelled by the lifecycle.
-        foreach (var status in Enum.GetValues<StageStatus>().Where(st => sql.Contains("@s_" + Lifecycle.Name(st), StringComparison.Ordinal)))
-        {
-            command.Parameters.AddWithValue("s_" + Lifecycle.Name(status), Lifecycle.Name(status));
-        }
-        return command;
-    }
-
-    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

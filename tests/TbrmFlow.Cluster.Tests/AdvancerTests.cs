@@ -74,6 +74,37 @@ public sealed class AdvancerTests
         Assert.Equal(2, Jobs(cluster, "default"));
     }
 
+    /// <summary>What the advancer, canceller and claim rely on: the EF read of the run happens under its row lock, on the
+    /// transaction's own connection, so a second locker waits for the first and then reads what it committed.</summary>
+    [PostgresFact]
+    public async Task LockRun_BlocksASecondLocker_UntilCommit_WhichThenReadsTheCommittedRow()
+    {
+        using var db = new TestDatabase();
+        using var cluster = db.Connect();
+        var runId = await StartAsync(cluster);
+        var second = Task.CompletedTask;
+        string? seen = null;
+        using (var first = Store.StoreTransaction.Begin(cluster.DataSource))
+        {
+            var run = first.LockRun(runId)!;
+            run.Error = "written under the lock";
+            first.Save(run);
+            // Same transaction: its own write is visible, through a fresh read.
+            Assert.Equal("written under the lock", first.LockRun(runId)!.Error);
+            second = Task.Run(() =>
+            {
+                using var other = Store.StoreTransaction.Begin(cluster.DataSource);
+                seen = other.LockRun(runId)!.Error;
+                other.Commit();
+            });
+            await Task.Delay(1000);
+            Assert.False(second.IsCompleted, "the second locker did not wait for the first");
+            first.Commit();
+        }
+        await second.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("written under the lock", seen);
+    }
+
     [PostgresFact]
     public async Task FailedStage_SkipsItsDependents_AndFailsTheRunWhenAllAreFinal()
     {

@@ -21,6 +21,10 @@ public sealed record StageInstanceSettings
     /// <summary>How the scheduler counts and stamps attempts (the cluster's: continue from the store, lost ones not
     /// charged, each names its worker).</summary>
     public IAttemptPolicy Attempts { get; init; } = FreshAttempts.Instance;
+
+    /// <summary>Latches the stage's first write fault (disk full, read-only store) and stops it, as in process; the
+    /// worker then ends the run (pass its <see cref="Faults.WriteFaultLatch.Token"/> as the cancellation).</summary>
+    public Faults.WriteFaultLatch? Faults { get; init; }
 }
 
 /// <summary>
@@ -54,6 +58,7 @@ public sealed class StageInstanceRunner(ISender sender, ActivityCatalog catalog,
             GpuSlots = new SemaphoreSlim(1),
             Devices = settings.Devices,
             Attempts = settings.Attempts,
+            Faults = settings.Faults,
         };
         var table = new OutputTable(null);
         foreach (var other in plan)
