@@ -87,6 +87,8 @@ public sealed class ClusterWriteFaultTests : IDisposable
         Assert.Equal([("gen", "failed"), ("long", "failed")], attempts);
         Assert.Equal(message, cluster.Store.GetAttempts(runId).Single(a => a.InstanceId == "long").Error);
         // One line in the worker's log, no stack trace, and the job is not retried into the same fault.
+        // The worker logs after the store commit that the test saw: wait for the line, then check it is the only one.
+        await worker.WaitForOutputAsync($"{runId} gen: {message}; run failed", Long);
         Assert.Single(worker.Output.Split('\n'), l => l.Contains($"{runId} gen: {message}; run failed", StringComparison.Ordinal));
         Assert.DoesNotContain("   at ", worker.Output);
 
@@ -133,6 +135,8 @@ public sealed class ClusterWriteFaultTests : IDisposable
             Assert.True((run.Status, run.Error) == (RunStatus.Failed, message), $"run {run.Status}: {run.Error}\nworker:\n{worker.Output}");
             var stage = Assert.Single(cluster.Store.GetStages(runId));
             Assert.Equal(("failed", message), (Lifecycle.Name(stage.Status), stage.Error));
+            // The worker logs after the store commit that the test saw: wait for the line, then check it is the only one.
+            await worker.WaitForOutputAsync($"{runId} one: {message}; run failed", Long);
             Assert.Single(worker.Output.Split('\n'), l => l.Contains($"{runId} one: {message}; run failed", StringComparison.Ordinal));
             Assert.DoesNotContain("   at ", worker.Output);
             Assert.DoesNotContain("PostgresException", worker.Output);
