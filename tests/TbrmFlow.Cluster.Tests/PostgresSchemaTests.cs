@@ -4,6 +4,7 @@ using TbrmFlow.Cluster.Store;
 using TbrmFlow.Cluster.Tests.Legacy;
 using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
+using TbrmFlow.Testing;
 
 namespace TbrmFlow.Cluster.Tests;
 
@@ -100,21 +101,11 @@ public sealed class PostgresSchemaTests
         Assert.Equal([2, 3, 4], Query(db.ConnectionString, """SELECT "Version" FROM store_schema ORDER BY "Version" """).Select(r => Convert.ToInt32(r[0], System.Globalization.CultureInfo.InvariantCulture)));
     }
 
-    /// <summary>A test-only model with one more stage column (a shadow property: the records are the product's).</summary>
-    private sealed class WiderContext(DbContextOptions<WiderContext> options) : DbContext(options)
-    {
-        protected override void OnModelCreating(ModelBuilder modelBuilder)
-        {
-            RunStoreContext.Map(modelBuilder);
-            modelBuilder.Entity<StageRecord>().Property<string?>("Note");
-        }
-    }
-
     [PostgresFact]
     public void AddingAStageColumn_IsOnePropertyAndOneStep()
     {
         IReadOnlyList<StoreStep> wider = [.. StoreSchema.Steps, StoreStep.Column<StageRecord>("Note", "a test column")];
-        static WiderContext Context(string connectionString) => new(new DbContextOptionsBuilder<WiderContext>().UseNpgsql(connectionString).Options);
+        static WiderStoreContext Context(string connectionString) => new(new DbContextOptionsBuilder<WiderStoreContext>().UseNpgsql(connectionString).Options);
         using var upgradedDb = new TestDatabase();
         Execute(upgradedDb.ConnectionString, LegacyPostgresSchema.Script(1) + OldRows);
         new PostgresRunStore(upgradedDb.ConnectionString).Dispose();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using TbrmFlow.Engine.Running;
 using TbrmFlow.Engine.Store;
 using TbrmFlow.Engine.Tests.Legacy;
+using TbrmFlow.Testing;
 
 namespace TbrmFlow.Engine.Tests;
 
@@ -119,23 +120,13 @@ public sealed class StoreSchemaTests : IDisposable
         Assert.Equal(StoreSchema.Steps.Count, await open);
     }
 
-    /// <summary>A test-only model with one more stage column (a shadow property: the records are the product's).</summary>
-    private sealed class WiderContext(DbContextOptions<WiderContext> options) : DbContext(options)
-    {
-        protected override void OnModelCreating(ModelBuilder modelBuilder)
-        {
-            RunStoreContext.Map(modelBuilder);
-            modelBuilder.Entity<StageRecord>().Property<string?>("Note");
-        }
-    }
-
     [Fact]
     public void AddingAStageColumn_IsOnePropertyAndOneStep()
     {
         IReadOnlyList<StoreStep> wider = [.. StoreSchema.Steps, StoreStep.Column<StageRecord>("Note", "a test column")];
         int Open(string path)
         {
-            using var db = new WiderContext(new DbContextOptionsBuilder<WiderContext>().UseSqlite($"Data Source={path};Pooling=False").Options);
+            using var db = new WiderStoreContext(new DbContextOptionsBuilder<WiderStoreContext>().UseSqlite($"Data Source={path};Pooling=False").Options);
             return StoreSchema.Apply(db, wider, new StoreSchemaOptions(path, LegacyOffset: 0));
         }
         var upgraded = Path.Combine(_dir, "upgraded.db");
@@ -150,7 +141,7 @@ public sealed class StoreSchemaTests : IDisposable
 
         Assert.Equal(Describe(fresh), Describe(upgraded));
         Assert.Contains("stages.Note TEXT notnull=0 pk=0 default=", Describe(fresh));
-        using (var db = new WiderContext(new DbContextOptionsBuilder<WiderContext>().UseSqlite("Data Source=:memory:").Options))
+        using (var db = new WiderStoreContext(new DbContextOptionsBuilder<WiderStoreContext>().UseSqlite("Data Source=:memory:").Options))
         {
             Assert.Equal(["ALTER TABLE \"stages\" ADD \"Note\" TEXT NULL;"], StoreSchema.Sql(db, wider, 5).Select(s => s.Trim()));
         }
