@@ -179,15 +179,7 @@ public sealed class PostgresSchemaTests
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
         using var command = new NpgsqlCommand(sql, connection);
-        using var reader = command.ExecuteReader();
-        var rows = new List<object[]>();
-        while (reader.Read())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
-        return rows;
+        return DbRows.Read(command);
     }
 
     private static long Scalar(string connectionString, string sql) =>

@@ -210,15 +210,7 @@ public sealed class StoreSchemaTests : IDisposable
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<object[]>();
-        while (reader.Read())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
-        return rows;
+        return DbRows.Read(command);
     }
 
     private static long Scalar(string path, string sql)
