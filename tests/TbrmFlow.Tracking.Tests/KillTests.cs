@@ -13,34 +13,7 @@ public sealed class KillTests
     {
         using var dir = new TempDir();
         var store = Path.Combine(dir.Path, "mlruns");
-        var helper = Path.Combine(AppContext.BaseDirectory, "TbrmFlow.Tracking.KillHelper.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [helper, store])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        string? runDir = null;
-        long lastReported = -1;
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("run ", StringComparison.Ordinal))
-            {
-                runDir = line[4..];
-            }
-            else if (line.StartsWith("logged ", StringComparison.Ordinal))
-            {
-                lastReported = long.Parse(line[7..], CultureInfo.InvariantCulture);
-                if (lastReported >= 300)
-                {
-                    process.Kill(entireProcessTree: true);
-                    break;
-                }
-            }
-        }
-        await process.WaitForExitAsync();
-        Assert.NotNull(runDir);
-        Assert.True(lastReported >= 300, "helper stopped early: " + await process.StandardError.ReadToEndAsync());
+        var (runDir, lastReported) = await RunHelperUntilAsync(store, killAt: 300);
 
         var reader = new FileStoreLayoutReader(store);
         var experiment = Path.GetFileName(Path.GetDirectoryName(runDir))!;
